@@ -75,7 +75,10 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
   for (const field of entry.spec.fields) {
     const value = readField(view, offset, field);
     if (value < field.min || value > field.max) {
-      return { ok: false, rejection: { reason: field.outOfRange ?? Reason.VALUE_OUT_OF_RANGE, seq, type, field: field.name } };
+      return {
+        ok: false,
+        rejection: { reason: field.outOfRange ?? Reason.VALUE_OUT_OF_RANGE, seq, type, field: field.name },
+      };
     }
     payload[field.name] = value;
     offset += fieldSize(field);
@@ -84,7 +87,10 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
 }
 
 function reject(reason: ReasonCode, seq?: number, type?: number): DecodeResult {
-  return { ok: false, rejection: { reason, ...(seq === undefined ? {} : { seq }), ...(type === undefined ? {} : { type }) } };
+  return {
+    ok: false,
+    rejection: { reason, ...(seq === undefined ? {} : { seq }), ...(type === undefined ? {} : { type }) },
+  };
 }
 
 function fieldSize(field: FieldSpec): number {
