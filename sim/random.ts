@@ -2,7 +2,7 @@
 
 /** A small, fast, seeded generator. Not cryptographic. Allocation-free after construction. */
 export class SeededRandom {
-  private state: number;
+  private state = 0;
   private spareNormal = 0;
   private hasSpareNormal = false;
 

@@ -55,7 +55,7 @@ const telemetryFields = [
   f('state', 'u8', 'PenState', 1, 7, 'pen state'),
   f('faultCode', 'u8', 'Fault', 0, U8, 'latched fault, 0 when none'),
   f('flags', 'u8', 'TelemetryFlag bits', 0, 0x1f, 'contact, cartridge, homed, lease valid, motor on'),
-  f('commandedDepthUm', 'u16', 'um', 0, 2500, 'depth setpoint after floor and clamp'),
+  f('commandedDepthUm', 'u16', 'um', 0, 2500, 'depth actuator setpoint now: slews toward the applied SET_DEPTH while armed, 0 when retracted'),
   f('measuredDepthUm', 'i16', 'um', -32768, 32767, 'depth encoder reading'),
   f('commandedStrokeHz', 'u16', 'Hz', 0, 150, 'stroke rate setpoint (0 when disarmed)'),
   f('measuredStrokeHz', 'u16', 'Hz', 0, U16, 'measured stroke rate'),

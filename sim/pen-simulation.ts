@@ -1,0 +1,180 @@
+// Virtual-time runner: one simulated pen behind a mock serial port, host timers and the pen on one clock.
+import type { BindingInterface } from '@serialport/bindings-interface';
+import type { CreateFirmware, PenConfig } from '../firmware/api.js';
+import { encodeConfigBlock } from '../firmware/config.js';
+import { createFirmware } from '../firmware/pen-firmware.js';
+import { DEFAULT_LEASE_MS, type SkuCode } from '../src/protocol/index.js';
+import { VirtualClock } from '../src/clock/clock.js';
+import { FaultInjector } from './faults.js';
+import { SimulatedLink } from './link.js';
+import { attachMockPort, simulatedPortBinding, type MockPortAttachment } from './mock-port.js';
+import { OperatorRunner, type OperatorIntent, type OperatorRunnerOptions, type OperatorStep } from './operator.js';
+import { SeededRandom } from './random.js';
+import { SimulatedPen } from './simulated-pen.js';
+
+/** Needles on the default cartridge inserted at power-on. */
+export const DEFAULT_NEEDLE_COUNT = 12;
+
+export interface PenSimulationOptions {
+  readonly seed: number;
+  readonly sku: SkuCode;
+  /** Default: derived from the seed. */
+  readonly serialNumber?: number;
+  /** Default DEFAULT_LEASE_MS. */
+  readonly leaseMs?: number;
+  /** Default: a fresh cartridge (id derived from the seed, DEFAULT_NEEDLE_COUNT needles); null for none. */
+  readonly cartridge?: { readonly id: number; readonly needleCount: number } | null;
+  readonly batteryPercent?: number;
+  /** Raw EEPROM image; when absent it is built from sku/serialNumber/leaseMs with encodeConfigBlock. */
+  readonly configBlock?: Uint8Array;
+  /** Default: the firmware's own encodeConfigBlock. */
+  readonly encodeConfigBlock?: (config: PenConfig) => Uint8Array;
+  /** Default: the real firmware. */
+  readonly createFirmware?: CreateFirmware;
+  readonly clock?: VirtualClock;
+  /** Default: a unique `/dev/mnpen-sim-<n>`. */
+  readonly portPath?: string;
+  /** Largest chunk one host read returns, bytes (1 = every byte separately). */
+  readonly maxReadBytes?: number;
+}
+
+let nextPortNumber = 1;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a pen in virtual time. Each 1 ms step: host timers due (clock.advanceTo), operator steps,
+ * host-to-pen bytes due, pen.step(), pen-to-host bytes due. The event loop gets one setImmediate
+ * only after a step in which bytes crossed the link, a host timer fired or an operator intent
+ * was emitted (and once at the start of each advance/runUntil, so writes made just before land).
+ * Only the simulation may advance the clock.
+ */
+export class PenSimulation {
+  readonly clock: VirtualClock;
+  readonly pen: SimulatedPen;
+  readonly faults: FaultInjector;
+  readonly link = new SimulatedLink();
+  readonly portPath: string;
+  readonly binding: BindingInterface = simulatedPortBinding;
+  private readonly port: MockPortAttachment;
+  private readonly operators: OperatorRunner[] = [];
+  private simMs = 0;
+  private closed = false;
+  private readonly receiveOnPen = (bytes: Uint8Array): boolean => {
+    this.pen.deliverToPen(bytes);
+    return true;
+  };
+  private readonly emitToHost = (bytes: Uint8Array): boolean => this.port.emitToHost(bytes);
+
+  private constructor(options: PenSimulationOptions, configBlock: Uint8Array, random: SeededRandom) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.simMs = Math.ceil(this.clock.nowMs());
+    const defaultCartridgeId = random.integerBetween(1, 0xffffffff);
+    this.pen = new SimulatedPen({
+      seed: random.integerBetween(0, 0xffffffff),
+      configBlock,
+      createFirmware: options.createFirmware ?? createFirmware,
+      cartridge:
+        options.cartridge === undefined
+          ? { id: defaultCartridgeId, needleCount: DEFAULT_NEEDLE_COUNT }
+          : options.cartridge,
+      ...(options.batteryPercent === undefined ? {} : { batteryPercent: options.batteryPercent }),
+    });
+    this.faults = new FaultInjector(this.pen, this.link, random.derive(3), () => this.simMs);
+    this.portPath = options.portPath ?? `/dev/mnpen-sim-${nextPortNumber++}`;
+    this.port = attachMockPort({
+      path: this.portPath,
+      onHostBytes: (bytes) => this.link.send('toPen', bytes, this.simMs),
+      ...(options.maxReadBytes === undefined ? {} : { maxReadBytes: options.maxReadBytes }),
+    });
+  }
+
+  /**
+   * Builds the pen (firmware booted at once, device time 0) and attaches its port. Throws Error
+   * when the port path is taken.
+   */
+  static create(options: PenSimulationOptions): PenSimulation {
+    const random = new SeededRandom(options.seed);
+    const derivedSerialNumber = random.integerBetween(1, 99_999_999);
+    const serialNumber = options.serialNumber ?? derivedSerialNumber;
+    let configBlock = options.configBlock;
+    if (configBlock === undefined) {
+      configBlock = (options.encodeConfigBlock ?? encodeConfigBlock)({
+        sku: options.sku,
+        serialNumber,
+        leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      });
+    }
+    return new PenSimulation(options, configBlock, random);
+  }
+
+  /** Simulation time, ms (the clock's time once advance returns). */
+  get nowMs(): number {
+    return this.simMs;
+  }
+
+  /** True while a host has the port open. */
+  get isHostConnected(): boolean {
+    return this.port.isHostOpen;
+  }
+
+  /** Adds an operator hand working this pen's skin. It acts only after `runner.start(nowMs)`. */
+  attachOperator(
+    script: readonly OperatorStep[],
+    onIntent: (intent: OperatorIntent) => void,
+    options: OperatorRunnerOptions = {},
+  ): OperatorRunner {
+    const runner = new OperatorRunner(script, this.pen.hardware.skin, onIntent, options);
+    this.operators.push(runner);
+    return runner;
+  }
+
+  /** Advances `ms` whole milliseconds of virtual time. Throws Error after close(). */
+  async advance(ms: number): Promise<void> {
+    this.assertOpen();
+    await yieldToEventLoop();
+    for (let i = 0; i < ms; i++) if (this.stepOnce()) await yieldToEventLoop();
+  }
+
+  /**
+   * Steps until `predicate()` holds (checked before the first step and after each) or `timeoutMs`
+   * elapse. Resolves true when it held, false on timeout.
+   */
+  async runUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+    this.assertOpen();
+    await yieldToEventLoop();
+    if (predicate()) return true;
+    for (let i = 0; i < timeoutMs; i++) {
+      if (this.stepOnce()) await yieldToEventLoop();
+      if (predicate()) return true;
+    }
+    return false;
+  }
+
+  /** Detaches the port (no more bytes either way) and stops the simulation. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.port.detach();
+    this.operators.length = 0;
+    await yieldToEventLoop();
+  }
+
+  private stepOnce(): boolean {
+    const nowMs = ++this.simMs;
+    let activity = this.clock.nextDueMs() <= nowMs;
+    this.clock.advanceTo(nowMs);
+    for (let i = 0; i < this.operators.length; i++)
+      if ((this.operators[i] as OperatorRunner).update(nowMs)) activity = true;
+    if (this.link.deliver('toPen', nowMs, this.receiveOnPen)) activity = true;
+    this.pen.step();
+    const transmitted = this.pen.takeTransmitted();
+    if (transmitted !== null) this.link.send('toHost', transmitted, nowMs);
+    if (this.link.deliver('toHost', nowMs, this.emitToHost)) activity = true;
+    return activity;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('PenSimulation is closed');
+  }
+}

@@ -1,0 +1,157 @@
+// S16 crash harness: a child records passes and is killed with SIGKILL at seeded random points; every acknowledged record must survive.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from './store.js';
+import { tempDir } from './test-helpers.js';
+
+const TRIALS = Number(process.env.MNPEN_CRASH_TRIALS ?? 20);
+const SEED = Number(process.env.MNPEN_CRASH_SEED ?? 16016);
+const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PASS_LIMIT = 6;
+
+/** A kill point: after `acks` acknowledgement lines, or `delayMs` after spawn (startup, open, migration). */
+type KillPoint = { kind: 'acks'; acks: number } | { kind: 'time'; delayMs: number };
+
+interface Acknowledged {
+  opened: Map<number, { sessionId: number; area: string; passNumber: number }>;
+  contact: Set<number>;
+  closed: Map<number, number>;
+  ended: Set<number>;
+}
+
+function runChild(
+  dbPath: string,
+  killPoint: KillPoint,
+): Promise<{ ack: Acknowledged; lines: number; signal: string | null }> {
+  const ack: Acknowledged = { opened: new Map(), contact: new Set(), closed: new Map(), ended: new Set() };
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dbPath], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let lines = 0;
+  if (killPoint.kind === 'time') setTimeout(() => child.kill('SIGKILL'), killPoint.delayMs);
+  const reader = createInterface({ input: child.stdout });
+  reader.on('line', (line) => {
+    const [tag, ...fields] = line.split(' ');
+    const passId = Number(fields[0]);
+    if (tag === 'O' && fields.length === 4) {
+      ack.opened.set(passId, {
+        sessionId: Number(fields[1]),
+        area: fields[2] as string,
+        passNumber: Number(fields[3]),
+      });
+    } else if (tag === 'T') ack.contact.add(passId);
+    else if (tag === 'C' && fields.length === 2) ack.closed.set(passId, Number(fields[1]));
+    else if (tag === 'E') ack.ended.add(passId);
+    if (tag !== 'READY' && tag !== 'S') lines++;
+    if (killPoint.kind === 'acks' && lines === killPoint.acks) child.kill('SIGKILL');
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (_code, signal) => resolve({ ack, lines, signal }));
+  });
+}
+
+/** Reopens the store as recovery would and lists every way it disagrees with what was acknowledged. */
+function violations(dbPath: string, ack: Acknowledged): string[] {
+  const found: string[] = [];
+  const store = openStore(dbPath);
+  try {
+    const integrity = store.integrityCheck();
+    if (integrity !== 'ok') found.push(`integrity_check: ${integrity}`);
+    const sessions = new Map(store.history().map((session) => [session.sessionId, session]));
+    const passesById = new Map(
+      [...sessions.keys()].flatMap((id) => store.passes(id).map((pass) => [pass.passId, { ...pass, sessionId: id }])),
+    );
+    for (const [passId, expected] of ack.opened) {
+      const pass = passesById.get(passId);
+      if (pass === undefined) found.push(`acknowledged pass ${passId} missing`);
+      else if (
+        pass.sessionId !== expected.sessionId ||
+        pass.area !== expected.area ||
+        pass.passNumber !== expected.passNumber
+      )
+        found.push(`pass ${passId} differs: ${JSON.stringify(pass)}`);
+    }
+    for (const passId of ack.contact)
+      if (passesById.get(passId)?.contactAtMs == null) found.push(`contact of pass ${passId} lost`);
+    for (const [passId, strokes] of ack.closed) {
+      const pass = passesById.get(passId);
+      if (pass?.endedAtMs == null || pass.strokes !== strokes) found.push(`close of pass ${passId} lost or wrong`);
+    }
+    for (const sessionId of ack.ended)
+      if (sessions.get(sessionId)?.outcome !== 'completed') found.push(`end of session ${sessionId} lost`);
+    for (const session of sessions.values()) {
+      for (const area of session.areas) {
+        const numbers = store
+          .passes(session.sessionId)
+          .filter((pass) => pass.area === area.area)
+          .map((pass) => pass.passNumber);
+        const contiguous = numbers.every((number, index) => number === index + 1);
+        if (!contiguous || numbers.length > PASS_LIMIT)
+          found.push(`S5: session ${session.sessionId} ${area.area} passes ${numbers.join(',')}`);
+      }
+    }
+  } finally {
+    store.close();
+  }
+  return found;
+}
+
+const temp = tempDir('mnpen-crash-');
+afterAll(() => temp.remove());
+
+describe('crash harness', () => {
+  it(
+    `S16/S5: every acknowledged pass survives SIGKILL at random points (${TRIALS} trials, seed ${SEED})`,
+    async () => {
+      const killPoints = fc.sample(
+        fc.oneof(
+          {
+            weight: 17,
+            arbitrary: fc.record({ kind: fc.constant('acks' as const), acks: fc.integer({ min: 1, max: 150 }) }),
+          },
+          {
+            weight: 3,
+            arbitrary: fc.record({ kind: fc.constant('time' as const), delayMs: fc.integer({ min: 0, max: 400 }) }),
+          },
+        ),
+        { seed: SEED, numRuns: TRIALS },
+      );
+      const dbPath = join(temp.dir, 'crash.db');
+      const all: string[] = [];
+      let acknowledgedPasses = 0;
+      let killedBySignal = 0;
+      for (const [trial, killPoint] of killPoints.entries()) {
+        const { ack, signal } = await runChild(dbPath, killPoint);
+        if (signal === 'SIGKILL') killedBySignal++;
+        acknowledgedPasses += ack.opened.size;
+        all.push(
+          ...violations(dbPath, ack).map((violation) => `trial ${trial} ${JSON.stringify(killPoint)}: ${violation}`),
+        );
+      }
+      const store = openStore(dbPath);
+      const totals = store.history().reduce(
+        (sum, session) => ({
+          sessions: sum.sessions + 1,
+          passes: sum.passes + store.passes(session.sessionId).length,
+        }),
+        { sessions: 0, passes: 0 },
+      );
+      store.close();
+      console.log(
+        `crash harness: ${TRIALS} trials (seed ${SEED}), ${killedBySignal} killed by SIGKILL, ${acknowledgedPasses} acknowledged passes checked, ` +
+          `${totals.passes} passes in ${totals.sessions} sessions on disk, ${all.length} violations`,
+      );
+      expect(all).toEqual([]);
+      expect(killedBySignal).toBeGreaterThanOrEqual(Math.floor(TRIALS * 0.8));
+      expect(acknowledgedPasses).toBeGreaterThan(0);
+    },
+    30_000 + TRIALS * 2_000,
+  );
+});
