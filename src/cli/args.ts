@@ -82,7 +82,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 }
 
 function parseSession(argv: readonly string[]): CliArgs {
-  const { values, positionals } = parseArgs({ args: [...argv], options: sessionOptions, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: sessionOptions,
+    allowPositionals: true,
+    strict: true,
+  });
   if (values.help) return { command: 'help', topic: 'session' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.sim === true && values.port !== undefined) throw new UsageError('--sim and --port: choose one');
@@ -118,7 +123,12 @@ function parseSession(argv: readonly string[]): CliArgs {
 }
 
 function parseHistory(argv: readonly string[]): CliArgs {
-  const { values, positionals } = parseArgs({ args: [...argv], options: historyOptions, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: historyOptions,
+    allowPositionals: true,
+    strict: true,
+  });
   if (values.help) return { command: 'help', topic: 'history' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   return { command: 'history', clientId: values.client, dbPath: values.db, json: values.json === true };

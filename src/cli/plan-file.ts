@@ -1,0 +1,33 @@
+// Loads and validates a plan file for the CLI: every problem names its field; nothing reaches the pen.
+import { readFileSync } from 'node:fs';
+import { parsePlan, type Plan } from '../policy/index.js';
+import { UsageError } from './args.js';
+
+/**
+ * Reads, parses and validates a plan. `modeOverride` replaces the plan's mode before validation,
+ * so the caps of the mode actually used are checked. Throws UsageError (exit 2) listing every
+ * problem as `FILE: field: message [REASON]`.
+ */
+export function loadPlan(path: string, modeOverride: 'home' | 'pro' | undefined): Plan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--plan ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--plan ${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (modeOverride !== undefined && typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    json = { ...json, mode: modeOverride };
+  }
+  const result = parsePlan(json);
+  if (!result.ok) {
+    const lines = result.errors.map((error) => `${path}: ${error.field}: ${error.message} [${error.reason}]`);
+    throw new UsageError(`invalid plan (nothing was sent to the pen):\n  ${lines.join('\n  ')}`);
+  }
+  return result.plan;
+}

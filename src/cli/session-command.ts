@@ -1,0 +1,114 @@
+// `mnpen session`: validates the plan, prepares records, runs the session (simulated or real pen), prints the summary.
+import { aftercareLines } from '../policy/aftercare.js';
+import { PortOpenError } from '../wiring/open-port.js';
+import { runPortSession } from '../wiring/port-session.js';
+import { runSimulatedSession } from '../wiring/sim-session.js';
+import { formatSummary, type SessionSummary } from '../wiring/summary.js';
+import type { SessionArgs } from './args.js';
+import { loadPlan } from './plan-file.js';
+import { prepareSessionRecords } from './session-records.js';
+import { checkPatchTestPlan } from '../policy/session-rules.js';
+import { DEFAULT_TREATMENT_CONFIG } from '../policy/treatment-config.js';
+import { UsageError } from './args.js';
+
+/** Environment variable holding the credential that unlocks professional mode. */
+export const PRO_CREDENTIAL_ENV = 'MNPEN_PRO_CREDENTIAL';
+
+export interface CommandOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** Needles on the simulated pen's cartridge. */
+export const DEMO_NEEDLE_COUNT = 12;
+
+/** A cartridge id for a simulated session: new for every seed and start time, never 0. */
+export function freshCartridgeId(seed: number, startedAtMs: number): number {
+  const mixed = Math.imul((startedAtMs % 0x7fffffff) ^ Math.imul(seed, 0x9e3779b1), 0x85ebca6b) >>> 0;
+  return mixed === 0 ? 1 : mixed;
+}
+
+/** Runs the session; resolves with the exit code (0 completed, 1 fault or refusal). Throws UsageError (exit 2). */
+export async function runSessionCommand(args: SessionArgs, out: CommandOutput): Promise<number> {
+  const plan = loadPlan(args.planPath, args.mode);
+  if (args.patchTest) {
+    const problems = checkPatchTestPlan(plan, DEFAULT_TREATMENT_CONFIG);
+    if (problems.length > 0) {
+      throw new UsageError(
+        `--patch-test: the plan is not a patch test:\n  ${problems.map((p) => `[${p.reason}] ${p.detail}`).join('\n  ')}`,
+      );
+    }
+  }
+  const startedAtMs = args.atMs ?? Date.now();
+  let virtualNowMs = (): number => 0;
+  const records = prepareSessionRecords(plan, {
+    dbPath: args.dbPath,
+    clientId: args.clientId,
+    screeningPath: args.screeningPath,
+    patchTest: args.patchTest,
+    allowDemoClient: args.source.kind === 'sim',
+    nowMs: () => (args.source.kind === 'sim' ? startedAtMs + virtualNowMs() : Date.now()),
+  });
+  try {
+    const input = {
+      plan,
+      mode: plan.mode,
+      priorPassesByArea: records.priorPassesByArea,
+      ...(process.env[PRO_CREDENTIAL_ENV] ? { proCredentialExpected: process.env[PRO_CREDENTIAL_ENV] } : {}),
+    };
+    const unlock = args.unlock === undefined ? {} : { unlockCredential: args.unlock };
+    if (process.env.MNPEN_TRACE_PASSES === '1') {
+      records.recorder.onPassReserved = (area, passNumber) =>
+        process.stdout.write(`PASS_OPENED ${area} ${passNumber}\n`);
+    }
+    let summary: SessionSummary;
+    if (args.source.kind === 'sim') {
+      const attemptPasses = args.attemptPasses ?? plan.operator?.attemptPasses;
+      const result = await runSimulatedSession({
+        input,
+        seed: args.source.seed,
+        ...unlock,
+        ...(attemptPasses === undefined ? {} : { attemptPasses }),
+        cartridge: {
+          id: args.cartridgeId ?? freshCartridgeId(args.source.seed, startedAtMs),
+          needleCount: DEMO_NEEDLE_COUNT,
+        },
+        recorder: records.recorder,
+        beforeStart: (info) => records.beforeStart(info),
+        onSimulation: (simulation) => {
+          const baseMs = simulation.clock.nowMs();
+          virtualNowMs = () => simulation.clock.nowMs() - baseMs;
+        },
+      });
+      summary = result.summary;
+    } else {
+      summary = (
+        await runPortSession({
+          input,
+          path: args.source.path,
+          ...unlock,
+          recorder: records.recorder,
+          beforeStart: (info) => records.beforeStart(info),
+          onProgress: (line) => out.stderr(line),
+        })
+      ).summary;
+    }
+    records.finish(summary);
+    const sessionId = records.recorder.sessionId;
+    const full: SessionSummary = {
+      ...summary,
+      ...(sessionId === null ? {} : { sessionId }),
+      ...(summary.outcome === 'completed' ? { aftercare: aftercareLines() } : {}),
+    };
+    out.stdout(args.json ? JSON.stringify(full) : formatSummary(full));
+    return full.outcome === 'completed' ? 0 : 1;
+  } catch (error) {
+    if (error instanceof PortOpenError) {
+      out.stderr(`mnpen: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    records.close();
+  }
+}

@@ -1,0 +1,188 @@
+// Wires the controller machine to the pen link: carries out the machine's named actions and turns link reports into machine events.
+import { createActor, type Actor } from 'xstate';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import { controllerMachine } from '../machine/machine.js';
+import type { ControllerEvent, ControllerInput, PenCommandName, SessionEndedParams } from '../machine/events.js';
+import { PenLink, type CommandResult, type PortLike } from '../transport/index.js';
+import type { Payload } from '../protocol/index.js';
+import { NULL_RECORDER, type SessionRecorder } from './recorder.js';
+
+/** Telemetry rate asked of the pen during a session, Hz. */
+export const SESSION_TELEMETRY_HZ = 50;
+/** Heartbeat period while connected, ms (the pen's lease is 200 ms; the link declares death after 150 ms of silence). */
+export const HEARTBEAT_PERIOD_MS = 50;
+
+export interface ControllerSessionDeps {
+  readonly clock: Clock;
+  /** Opens the port; called when the machine asks for `openLink`. The session closes it at shutdown. */
+  readonly openPort: () => Promise<ClosablePort>;
+  readonly recorder?: SessionRecorder;
+}
+
+type ControllerActor = Actor<typeof controllerMachine>;
+
+/** A port the session can close (SerialPortStream fits). */
+export type ClosablePort = PortLike & { close(callback?: (error?: Error | null) => void): void };
+
+/**
+ * One controller session: the machine actor, the link it drives and the timers it asks for.
+ * Nothing here decides: every decision is the machine's.
+ */
+export class ControllerSession {
+  readonly actor: ControllerActor;
+  private link: PenLink | null = null;
+  private port: ClosablePort | null = null;
+  private debounceTimer: TimerHandle | null = null;
+  private readonly recorder: SessionRecorder;
+  private endedWith: SessionEndedParams | null = null;
+  private readonly endWaiters: ((end: SessionEndedParams) => void)[] = [];
+  private info: Payload<'INFO'> | null = null;
+
+  constructor(
+    input: ControllerInput,
+    private readonly deps: ControllerSessionDeps,
+  ) {
+    this.recorder = deps.recorder ?? NULL_RECORDER;
+    this.actor = createActor(this.provideMachine(), { input });
+  }
+
+  /** Starts the machine and asks it to connect. */
+  start(): void {
+    this.actor.start();
+    this.send({ type: 'CONNECT' });
+  }
+
+  send(event: ControllerEvent): void {
+    this.recorder.audit('event', event.type === 'TELEMETRY' ? { type: 'TELEMETRY' } : event);
+    this.actor.send(event);
+  }
+
+  get penInfo(): Payload<'INFO'> | null {
+    return this.info;
+  }
+
+  get hasEnded(): boolean {
+    return this.endedWith !== null;
+  }
+
+  /** Resolves when the machine reports the session's end (any outcome). */
+  whenEnded(): Promise<SessionEndedParams> {
+    if (this.endedWith !== null) return Promise.resolve(this.endedWith);
+    return new Promise((resolve) => this.endWaiters.push(resolve));
+  }
+
+  /** Stops timers and the link; the machine keeps its final snapshot. */
+  shutdown(): void {
+    this.cancelDebounce();
+    this.link?.close();
+    if (this.port?.isOpen) this.port.close(() => {});
+    this.actor.stop();
+  }
+
+  private provideMachine() {
+    const recorder = () => this.recorder;
+    return controllerMachine.provide({
+      actions: {
+        openLink: () => void this.openLink(),
+        sendHello: () => void this.hello(),
+        sendDepth: (_, params) => this.command('SET_DEPTH', { depthUm: params.depthUm }),
+        sendSpeed: (_, params) => this.command('SET_SPEED', { strokeHz: params.strokeHz }),
+        armDrive: () => this.command('ARM', {}),
+        disarmDrive: () => this.command('DISARM', {}),
+        // NOTE: STOP and ESTOP take the link's priority path, ahead of every queued command.
+        stopNeedles: () => void this.link?.realtime('STOP'),
+        emergencyStop: () => void this.link?.realtime('ESTOP'),
+        resetPen: () => {
+          this.command('RESET_FAULT', {});
+          this.command('HOME', {});
+        },
+        startDebounceTimer: (_, params) => {
+          this.cancelDebounce();
+          this.debounceTimer = this.deps.clock.setTimer(params.debounceMs, () => {
+            this.debounceTimer = null;
+            this.send({ type: 'PASS_DEBOUNCE_ELAPSED' });
+          });
+        },
+        cancelDebounceTimer: () => this.cancelDebounce(),
+        reservePass: (_, params) => recorder().reservePass(params),
+        recordPassStarted: (_, params) => recorder().passStarted(params),
+        recordPassEnded: (_, params) => recorder().passEnded(params),
+        recordAreaLocked: (_, params) => recorder().areaLocked(params.area, params.reason),
+        recordRefusal: (_, params) => recorder().refusal(params),
+        recordClamp: (_, params) => recorder().clamp(params),
+        recordStop: (_, params) => recorder().stop(params),
+        recordFault: (_, params) => recorder().fault(params),
+        sessionEnded: (_, params) => this.ended(params),
+      },
+    });
+  }
+
+  private async openLink(): Promise<void> {
+    try {
+      const port = await this.deps.openPort();
+      this.port = port;
+      const link = new PenLink({ port, clock: this.deps.clock });
+      this.link = link;
+      link.on('telemetry', (payload) => this.send({ type: 'TELEMETRY', ...payload }));
+      link.on('contact', (payload) =>
+        this.send({
+          type: payload.contact === 1 ? 'CONTACT_ON' : 'CONTACT_OFF',
+          atMs: payload.deviceTickMs,
+          strokeCount: payload.strokeCount,
+        }),
+      );
+      link.on('fault', (payload) => this.send({ type: 'PEN_FAULT', faultCode: payload.faultCode }));
+      link.on('stopped', (payload) => this.send({ type: 'PEN_STOPPED', reason: payload.reason }));
+      link.on('cartridge', (payload) => {
+        if (payload.present === 0) this.send({ type: 'CARTRIDGE_REMOVED' });
+      });
+      link.onLinkDead((reason) => this.send({ type: 'LINK_DEAD', reason }));
+      this.send({ type: 'LINK_OPENED' });
+    } catch (error) {
+      this.send({ type: 'LINK_FAILED', reason: (error as Error).message });
+    }
+  }
+
+  private async hello(): Promise<void> {
+    const link = this.link;
+    if (link === null) return;
+    try {
+      const info = await link.hello();
+      this.info = info;
+      link.startHeartbeat(HEARTBEAT_PERIOD_MS);
+      void link.command('SET_TELEMETRY', { rateHz: SESSION_TELEMETRY_HZ }).catch(() => {});
+      this.send({ type: 'INFO_RECEIVED', info });
+    } catch {
+      this.send({ type: 'HANDSHAKE_TIMEOUT' });
+    }
+  }
+
+  private command<N extends PenCommandName>(name: N, payload: Payload<N>): void {
+    const link = this.link;
+    if (link === null) return;
+    this.recorder.audit('command', { name, payload });
+    link.command(name, payload).then(
+      (result: CommandResult) =>
+        this.send(
+          result.ok
+            ? { type: 'COMMAND_ACKED', command: name, note: result.note, appliedValue: result.appliedValue }
+            : { type: 'COMMAND_NAKED', command: name, reason: result.reason },
+        ),
+      () => {
+        // A dead link is reported once through onLinkDead; nothing more to do for this command.
+      },
+    );
+  }
+
+  private cancelDebounce(): void {
+    if (this.debounceTimer !== null) this.deps.clock.clearTimer(this.debounceTimer);
+    this.debounceTimer = null;
+  }
+
+  private ended(end: SessionEndedParams): void {
+    if (this.endedWith !== null) return;
+    this.endedWith = end;
+    this.recorder.sessionEnded(end);
+    for (const waiter of this.endWaiters.splice(0)) waiter(end);
+  }
+}

@@ -1,0 +1,136 @@
+// The session summary: one JSON-ready object built from the machine's final context, and its readable table.
+import type { ControllerContext } from '../machine/context.js';
+import type { FaultEntry, Outcome, ReasonEntry } from '../machine/events.js';
+import type { Payload } from '../protocol/index.js';
+
+export interface AreaSummary {
+  readonly area: string;
+  readonly depthUm: number;
+  readonly capUm: number;
+  readonly capBinding: string | null;
+  readonly strokeHz: number;
+  readonly passLimit: number;
+  readonly passes: number;
+  readonly strokes: number;
+  readonly punctures: number;
+  readonly maxMeasuredDepthUm: number;
+  readonly locked: boolean;
+  readonly lockReason: string | null;
+}
+
+export interface SessionSummary {
+  readonly outcome: Outcome;
+  readonly outcomeReason: string | null;
+  readonly mode: string;
+  readonly pen: {
+    serialNumber: number;
+    sku: 'home' | 'pro';
+    firmware: string;
+    cartridgeId: number;
+    needleCount: number;
+  } | null;
+  readonly areas: readonly AreaSummary[];
+  readonly faults: readonly FaultEntry[];
+  readonly refusals: readonly ReasonEntry[];
+  readonly clamps: readonly ReasonEntry[];
+  readonly stops: readonly ReasonEntry[];
+  readonly aftercare?: readonly string[];
+  readonly sessionId?: number;
+  readonly virtualDurationMs?: number;
+}
+
+/** Builds the summary; `outcome` falls back to 'aborted' when the machine never reached an end. */
+export function summarize(context: ControllerContext, info: Payload<'INFO'> | null): SessionSummary {
+  return {
+    outcome: context.outcome ?? 'aborted',
+    outcomeReason: context.outcomeReason,
+    mode: context.mode,
+    pen:
+      info === null
+        ? null
+        : {
+            serialNumber: info.serialNumber,
+            sku: info.sku === 2 ? 'pro' : 'home',
+            firmware: `${info.firmwareMajor}.${info.firmwareMinor}.${info.firmwarePatch}`,
+            cartridgeId: info.cartridgeId,
+            needleCount: info.needleCount,
+          },
+    areas: context.areas.map((area) => ({
+      area: area.area,
+      depthUm: area.depthUm,
+      capUm: area.capUm,
+      capBinding: area.capBinding,
+      strokeHz: area.strokeHz,
+      passLimit: area.passLimit,
+      passes: area.passes,
+      strokes: area.strokes,
+      punctures: area.punctures,
+      maxMeasuredDepthUm: area.maxMeasuredDepthUm,
+      locked: area.locked,
+      lockReason: area.lockReason,
+    })),
+    faults: context.faults,
+    refusals: context.refusals,
+    clamps: context.clamps,
+    stops: context.stops,
+  };
+}
+
+const pad = (text: string, width: number): string => text.padEnd(width);
+const padLeft = (text: string, width: number): string => text.padStart(width);
+
+/** A readable multi-line summary for a terminal. */
+export function formatSummary(summary: SessionSummary): string {
+  const lines: string[] = [];
+  const pen = summary.pen;
+  lines.push(
+    `mnpen session: ${summary.outcome.toUpperCase()}${summary.outcomeReason ? ` (${summary.outcomeReason})` : ''}`,
+  );
+  lines.push(
+    `mode ${summary.mode}` +
+      (pen
+        ? `; pen #${pen.serialNumber} (${pen.sku} SKU, firmware ${pen.firmware}); cartridge ${pen.cartridgeId} with ${pen.needleCount} needles`
+        : '; no pen'),
+  );
+  if (summary.sessionId !== undefined) lines.push(`session record #${summary.sessionId}`);
+  if (summary.virtualDurationMs !== undefined)
+    lines.push(`duration ${(summary.virtualDurationMs / 1000).toFixed(1)} s (simulated)`);
+  lines.push('');
+  const header = ['area', 'depth um', 'cap (by)', 'Hz', 'passes', 'strokes', 'punctures', 'max meas um', 'status'];
+  const rows = summary.areas.map((area) => [
+    area.area,
+    String(area.depthUm),
+    area.capBinding ? `${area.capUm} (${area.capBinding})` : '-',
+    String(area.strokeHz),
+    `${area.passes}/${area.passLimit}`,
+    String(area.strokes),
+    String(area.punctures),
+    String(area.maxMeasuredDepthUm),
+    area.locked ? `locked: ${area.lockReason}` : 'open',
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] as string).length)),
+  );
+  const render = (cells: string[]): string =>
+    cells
+      .map((cell, column) => (column >= 1 && column <= 7 ? padLeft(cell, widths[column]!) : pad(cell, widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  lines.push(render(header), widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) lines.push(render(row));
+  const listed = (title: string, entries: readonly { reason: string; detail: string; area?: string }[]): void => {
+    if (entries.length === 0) return;
+    lines.push('', `${title}:`);
+    for (const entry of entries)
+      lines.push(`  [${entry.reason}] ${entry.area ? `${entry.area}: ` : ''}${entry.detail}`);
+  };
+  listed('Refusals', summary.refusals);
+  listed('Faults', summary.faults);
+  listed('Clamps', summary.clamps);
+  listed('Stops', summary.stops);
+  if (summary.aftercare && summary.aftercare.length > 0) {
+    lines.push('', 'Aftercare:');
+    for (const item of summary.aftercare) lines.push(`  ${item}`);
+  }
+  return lines.join('\n');
+}
