@@ -19,6 +19,7 @@ export interface SessionArgs {
   readonly patchTest: boolean;
   readonly atMs: number | undefined;
   readonly cartridgeId: number | undefined;
+  readonly batteryPercent: number | undefined;
 }
 
 export interface HistoryArgs {
@@ -45,6 +46,7 @@ const sessionOptions = {
   'patch-test': { type: 'boolean' },
   at: { type: 'string' },
   cartridge: { type: 'string' },
+  battery: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -119,6 +121,7 @@ function parseSession(argv: readonly string[]): CliArgs {
     patchTest: values['patch-test'] === true,
     atMs,
     cartridgeId: integerFlag('cartridge', values.cartridge, 1, 0xffffffff),
+    batteryPercent: integerFlag('battery', values.battery, 0, 100),
   };
 }
 

@@ -23,6 +23,7 @@ Pen:
   --seed N               simulation seed (default 1)
   --cartridge ID         id of the cartridge inserted in the simulated pen (default: a fresh one per session)
   --at ISO-8601          wall-clock time of a simulated session (default: now)
+  --battery PERCENT      battery charge of the simulated pen (default 80)
 
 Plan:
   --plan FILE            treatment plan (JSON): mode, areas with depthMm, passes (<= 6), strokeHz

@@ -22,10 +22,12 @@ export interface CommandOutput {
 /** Needles on the simulated pen's cartridge. */
 export const DEMO_NEEDLE_COUNT = 12;
 
-/** A cartridge id for a simulated session: new for every seed and start time, never 0. */
-export function freshCartridgeId(seed: number, startedAtMs: number): number {
-  const mixed = Math.imul((startedAtMs % 0x7fffffff) ^ Math.imul(seed, 0x9e3779b1), 0x85ebca6b) >>> 0;
-  return mixed === 0 ? 1 : mixed;
+/** A cartridge id for a simulated session: new for every client, seed and start time; never 0. */
+export function freshCartridgeId(clientId: string, seed: number, startedAtMs: number): number {
+  let hash = Math.imul((startedAtMs % 0x7fffffff) ^ Math.imul(seed, 0x9e3779b1), 0x85ebca6b);
+  for (let i = 0; i < clientId.length; i++) hash = Math.imul(hash ^ clientId.charCodeAt(i), 0x01000193);
+  const id = hash >>> 0;
+  return id === 0 ? 1 : id;
 }
 
 /** Runs the session; resolves with the exit code (0 completed, 1 fault or refusal). Throws UsageError (exit 2). */
@@ -70,9 +72,10 @@ export async function runSessionCommand(args: SessionArgs, out: CommandOutput): 
         ...unlock,
         ...(attemptPasses === undefined ? {} : { attemptPasses }),
         cartridge: {
-          id: args.cartridgeId ?? freshCartridgeId(args.source.seed, startedAtMs),
+          id: args.cartridgeId ?? freshCartridgeId(records.clientId, args.source.seed, startedAtMs),
           needleCount: DEMO_NEEDLE_COUNT,
         },
+        ...(args.batteryPercent === undefined ? {} : { batteryPercent: args.batteryPercent }),
         recorder: records.recorder,
         beforeStart: (info) => records.beforeStart(info),
         onSimulation: (simulation) => {

@@ -22,6 +22,8 @@ export interface SimulatedSessionOptions {
   /** Credential sent with UNLOCK_PRO before the session starts. */
   readonly unlockCredential?: string;
   readonly cartridge?: { readonly id: number; readonly needleCount: number };
+  /** Battery charge of the simulated pen, %. */
+  readonly batteryPercent?: number;
   readonly recorder?: SessionRecorder;
   /**
    * Called after the handshake, before START_SESSION, with what the pen reported (cartridge, battery).
@@ -50,6 +52,7 @@ export async function runSimulatedSession(options: SimulatedSessionOptions): Pro
     seed: options.seed,
     sku: options.sku ?? (input.mode === 'pro' ? Sku.PRO : Sku.HOME),
     ...(options.cartridge ? { cartridge: options.cartridge } : {}),
+    ...(options.batteryPercent === undefined ? {} : { batteryPercent: options.batteryPercent }),
   });
   const session = new ControllerSession(input, {
     clock: simulation.clock,

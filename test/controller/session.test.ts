@@ -1,0 +1,132 @@
+// End-to-end controller sessions over the mock binding, in virtual time: limits, refusals, link loss, unlock.
+import { describe, expect, it } from 'vitest';
+import { Reason } from '../../src/protocol/index.js';
+import { runSimulatedSession } from '../../src/wiring/sim-session.js';
+import {
+  HOME_FULL_FACE,
+  observeTouchDowns,
+  plan,
+  PRO_ACNE_SCARS,
+  type ContactObservation,
+} from '../support/session-fixtures.js';
+
+describe('controller session on the simulated pen', () => {
+  it('S5 S1: a full home session completes with every area at its limit and never deeper than 250 um', async () => {
+    const result = await runSimulatedSession({ input: { plan: HOME_FULL_FACE, mode: 'home' }, seed: 3 });
+    const { summary } = result;
+    expect(summary.outcome).toBe('completed');
+    expect(summary.areas.map((area) => [area.area, area.passes, area.passLimit])).toEqual([
+      ['forehead', 4, 4],
+      ['cheeks', 6, 6],
+      ['nose', 4, 4],
+      ['chin', 5, 5],
+    ]);
+    for (const area of summary.areas) {
+      expect(area.depthUm).toBeLessThanOrEqual(250);
+      expect(area.strokes).toBeGreaterThan(0);
+      expect(area.punctures).toBe(area.strokes * 12);
+      expect(area.maxMeasuredDepthUm).toBeLessThanOrEqual(area.depthUm + 5);
+    }
+    expect(result.maxPhysicalDepthUm).toBeLessThanOrEqual(250);
+    expect(summary.faults).toEqual([]);
+  });
+
+  it('S5: an operator attempting 8 passes on an area limited to 6 gets exactly 6 counted and the needles stopped', async () => {
+    let touches: ContactObservation[] = [];
+    const limitSix = plan({ mode: 'home', areas: [{ area: 'cheeks', depthMm: 0.25, passes: 6 }] });
+    const { summary } = await runSimulatedSession({
+      input: { plan: limitSix, mode: 'home' },
+      seed: 5,
+      attemptPasses: 8,
+      onSimulation: (simulation) => {
+        touches = observeTouchDowns(simulation);
+      },
+    });
+    expect(summary.areas[0]).toMatchObject({
+      area: 'cheeks',
+      passes: 6,
+      passLimit: 6,
+      locked: true,
+      lockReason: 'PASS_LIMIT_REACHED',
+    });
+    expect(summary.stops.filter((stop) => stop.reason === 'PASS_LIMIT_REACHED')).toHaveLength(1);
+    const passStarts = touches.filter((touch, index) => index === 0 || touch.atMs - touches[index - 1]!.atMs > 150);
+    expect(passStarts.length).toBeGreaterThanOrEqual(8);
+    // NOTE: the 7th and 8th attempts meet a stopped motor: no puncture is possible.
+    const lastTwoAttempts = passStarts.slice(-2);
+    expect(lastTwoAttempts.map((touch) => touch.motorCommandHz)).toEqual([0, 0]);
+  });
+
+  it('S9: a professional plan without unlock is refused and never reaches professional depth', async () => {
+    const result = await runSimulatedSession({
+      input: { plan: PRO_ACNE_SCARS, mode: 'pro', proCredentialExpected: 'clinic-secret' },
+      seed: 9,
+    });
+    expect(result.summary.outcome).toBe('refused');
+    expect(result.summary.refusals.map((refusal) => refusal.reason)).toContain('PRO_MODE_LOCKED');
+    expect(result.maxPhysicalDepthUm).toBeLessThanOrEqual(250);
+    const wrong = await runSimulatedSession({
+      input: { plan: PRO_ACNE_SCARS, mode: 'pro', proCredentialExpected: 'clinic-secret' },
+      seed: 9,
+      unlockCredential: 'guess',
+    });
+    expect(wrong.summary.outcome).toBe('refused');
+    expect(wrong.maxPhysicalDepthUm).toBeLessThanOrEqual(250);
+  });
+
+  it('S9: with the right unlock the professional plan reaches its per-area depths', async () => {
+    const result = await runSimulatedSession({
+      input: { plan: PRO_ACNE_SCARS, mode: 'pro', proCredentialExpected: 'clinic-secret' },
+      seed: 9,
+      unlockCredential: 'clinic-secret',
+    });
+    expect(result.summary.outcome).toBe('completed');
+    expect(result.summary.areas.map((area) => [area.area, area.depthUm, area.passes])).toEqual([
+      ['cheeks', 1500, 6],
+      ['jawline', 1000, 5],
+    ]);
+    expect(result.maxPhysicalDepthUm).toBeLessThanOrEqual(1500);
+    expect(result.maxPhysicalDepthUm).toBeGreaterThan(1400);
+  });
+
+  it('S2 S8: a home session on a pro-SKU pen is capped at the home cap, with the binding cap named', async () => {
+    const deepHome = plan({ mode: 'home', areas: [{ area: 'chin', depthMm: 0.25, passes: 1 }] });
+    const result = await runSimulatedSession({ input: { plan: deepHome, mode: 'home' }, seed: 2, sku: 2 });
+    expect(result.summary.areas[0]).toMatchObject({ depthUm: 250, capUm: 250 });
+    expect(result.maxPhysicalDepthUm).toBeLessThanOrEqual(250);
+  });
+
+  it('S10 S13: a link drop mid-pass ends with the pen retracted by its own lease and the controller in fault', async () => {
+    let dropAtMs = -1;
+    let safeAtMs = -1;
+    const result = await runSimulatedSession({
+      input: { plan: HOME_FULL_FACE, mode: 'home' },
+      seed: 11,
+      onSimulation: (simulation, session) => {
+        session.actor.subscribe((snapshot) => {
+          if (dropAtMs < 0 && snapshot.matches({ connected: { session: { treating: 'passInProgress' } } })) {
+            dropAtMs = simulation.nowMs;
+            simulation.faults.linkDrop();
+          }
+        });
+        const step = simulation.pen.step.bind(simulation.pen);
+        simulation.pen.step = () => {
+          step();
+          const hardware = simulation.pen.hardware;
+          if (dropAtMs >= 0 && safeAtMs < 0 && hardware.motor.commandHz === 0 && hardware.actuator.commandedUm === 0) {
+            safeAtMs = simulation.nowMs;
+          }
+        };
+      },
+    });
+    expect(dropAtMs).toBeGreaterThan(0);
+    expect(result.summary.outcome).toBe('fault');
+    expect(result.summary.faults.map((fault) => fault.reason)).toContain('LINK_DEAD');
+    // The last heartbeat reached the pen at most 50 ms before the drop; the lease is 200 ms.
+    expect(safeAtMs - dropAtMs).toBeLessThanOrEqual(200 + 1);
+    expect(safeAtMs - dropAtMs).toBeGreaterThanOrEqual(150 - 1);
+    const firmware = result.simulation.pen as unknown as { firmware: { diagnostics(): { lastStopReason: number } } };
+    expect(firmware.firmware.diagnostics().lastStopReason).toBe(Reason.STOP_LEASE_LAPSED);
+    expect(result.simulation.pen.hardware.actuator.physicalUm).toBeLessThanOrEqual(5);
+  });
+});
