@@ -52,7 +52,9 @@ export class ControllerSession {
     this.send({ type: 'CONNECT' });
   }
 
+  /** Delivers an event to the machine; events after it stopped (final state or shutdown) are dropped. */
   send(event: ControllerEvent): void {
+    if (this.actor.getSnapshot().status !== 'active') return;
     this.recorder.audit('event', event.type === 'TELEMETRY' ? { type: 'TELEMETRY' } : event);
     this.actor.send(event);
   }

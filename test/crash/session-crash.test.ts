@@ -1,0 +1,145 @@
+// S5 S16 crash harness: SIGKILL the CLI at random points of simulated sessions, reopen the database, resume.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { runCli, screening, tempDir, writeJson } from '../support/cli.js';
+
+const TRIALS = Number(process.env.MNPEN_CRASH_SESSION_TRIALS ?? 8);
+const SEED = Number(process.env.MNPEN_CRASH_SESSION_SEED ?? 20261121);
+const DAY_MS = 24 * 3600 * 1000;
+const T0 = Date.parse('2026-05-04T09:00:00Z');
+const PASS_LIMIT = 3;
+
+/** mulberry32: the harness's own seeded choice of kill points. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Acknowledged {
+  readonly area: string;
+  readonly passNumber: number;
+}
+
+/** Runs the session in a child process and SIGKILLs it `killAfterMs` after its first acknowledged pass. */
+function runAndKill(argv: string[], killAfterMs: number): Promise<{ acknowledged: Acknowledged[]; killed: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...argv], {
+      env: { ...process.env, MNPEN_TRACE_PASSES: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const acknowledged: Acknowledged[] = [];
+    let buffered = '';
+    let armed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = /^PASS_OPENED (\S+) (\d+)$/.exec(line);
+        if (match === null) continue;
+        acknowledged.push({ area: match[1]!, passNumber: Number(match[2]) });
+        if (!armed) {
+          armed = true;
+          setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        }
+      }
+    });
+    child.on('exit', (_code, signal) => resolve({ acknowledged, killed: signal === 'SIGKILL' }));
+  });
+}
+
+describe('crash harness', () => {
+  it(`S5 S16: ${TRIALS} SIGKILLs mid-session lose no acknowledged pass, accept no corrupt row, and the limit holds on resume`, async () => {
+    const next = random(SEED);
+    const dir = tempDir('mnpen-crash-');
+    const db = join(dir, 'mnpen.db');
+    const plan = writeJson(dir, 'plan.json', {
+      mode: 'home',
+      areas: [
+        { area: 'cheeks', depthMm: 0.25, passes: PASS_LIMIT },
+        { area: 'forehead', depthMm: 0.2, passes: PASS_LIMIT },
+      ],
+    });
+    let killedMidSession = 0;
+    let acknowledgedTotal = 0;
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const client = `crash-${trial}`;
+      const atMs = T0 + trial * 30 * DAY_MS;
+      const patchAnswers = writeJson(
+        dir,
+        `patch-screening-${trial}.json`,
+        screening(new Date(atMs - 2 * DAY_MS - 3600_000).toISOString(), 1980),
+      );
+      const answers = writeJson(
+        dir,
+        `screening-${trial}.json`,
+        screening(new Date(atMs - 3600_000).toISOString(), 1980),
+      );
+      const common = ['--sim', '--db', db, '--client', client, '--seed', String(trial + 1)];
+      const patch = await runCli([
+        'session',
+        ...common,
+        '--screening',
+        patchAnswers,
+        '--plan',
+        'examples/patch-test-jawline.json',
+        '--patch-test',
+        '--at',
+        new Date(atMs - 2 * DAY_MS).toISOString(),
+      ]);
+      expect(patch.code, `trial ${trial} patch test: ${patch.stderr} ${patch.stdout}`).toBe(0);
+      const sessionArgs = [
+        'session',
+        ...common,
+        '--screening',
+        answers,
+        '--plan',
+        plan,
+        '--attempt-passes',
+        '5',
+        '--at',
+        new Date(atMs).toISOString(),
+      ];
+      const { acknowledged, killed } = await runAndKill(sessionArgs, Math.floor(next() * 900));
+      if (killed) killedMidSession++;
+      acknowledgedTotal += acknowledged.length;
+
+      const store = openStore(db);
+      try {
+        expect(store.integrityCheck(), `trial ${trial}`).toBe('ok');
+        const session = store.history(client).find((record) => !record.isPatchTest);
+        expect(session, `trial ${trial}: session record`).toBeDefined();
+        const opened = store.passes(session!.sessionId).map((pass) => `${pass.area}#${pass.passNumber}`);
+        for (const ack of acknowledged) expect(opened, `trial ${trial}`).toContain(`${ack.area}#${ack.passNumber}`);
+      } finally {
+        store.close();
+      }
+
+      const resumed = await runCli([...sessionArgs, '--json']);
+      expect(resumed.code, `trial ${trial} resume: ${resumed.stderr}`).toBe(0);
+      const store2 = openStore(db);
+      try {
+        const sessions = store2.history(client).filter((record) => !record.isPatchTest);
+        expect(sessions, `trial ${trial}: resumed, not a second session`).toHaveLength(1);
+        const perArea = store2.openedPassesByArea(sessions[0]!.sessionId);
+        expect(perArea.cheeks, `trial ${trial}`).toBeLessThanOrEqual(PASS_LIMIT);
+        expect(perArea.forehead, `trial ${trial}`).toBeLessThanOrEqual(PASS_LIMIT);
+        for (const area of sessions[0]!.areas) expect(area.passes).toBeLessThanOrEqual(PASS_LIMIT);
+      } finally {
+        store2.close();
+      }
+    }
+    console.log(
+      `crash harness: ${TRIALS} trials (seed ${SEED}), ${killedMidSession} killed mid-session, ${acknowledgedTotal} acknowledged passes checked, 0 violations`,
+    );
+    expect(killedMidSession).toBeGreaterThan(0);
+  }, 600_000);
+});
