@@ -1,4 +1,5 @@
 // Runs a whole session against the simulated pen with a scripted operator, in virtual time.
+import type { CreateFirmware } from '../../firmware/api.js';
 import { createOperatorScript, PenSimulation, type OperatorIntent } from '../../sim/index.js';
 import type { ControllerInput, ReasonEntry } from '../machine/events.js';
 import { Sku, type Payload, type SkuCode } from '../protocol/index.js';
@@ -22,6 +23,8 @@ export interface SimulatedSessionOptions {
   /** Credential sent with UNLOCK_PRO before the session starts. */
   readonly unlockCredential?: string;
   readonly cartridge?: { readonly id: number; readonly needleCount: number };
+  /** Firmware to run on the simulated pen (default: the real one); tests substitute a misbehaving pen. */
+  readonly createFirmware?: CreateFirmware;
   /** Battery charge of the simulated pen, %. */
   readonly batteryPercent?: number;
   readonly recorder?: SessionRecorder;
@@ -53,6 +56,7 @@ export async function runSimulatedSession(options: SimulatedSessionOptions): Pro
     sku: options.sku ?? (input.mode === 'pro' ? Sku.PRO : Sku.HOME),
     ...(options.cartridge ? { cartridge: options.cartridge } : {}),
     ...(options.batteryPercent === undefined ? {} : { batteryPercent: options.batteryPercent }),
+    ...(options.createFirmware === undefined ? {} : { createFirmware: options.createFirmware }),
   });
   const session = new ControllerSession(input, {
     clock: simulation.clock,
