@@ -48,7 +48,7 @@ describe('frame codec', () => {
     expect(decodeFrame(good.slice(0, 5))).toEqual({ ok: false, rejection: { reason: Reason.FRAME_TRUNCATED } });
     expect(decodeFrame(new Uint8Array(65))).toEqual({ ok: false, rejection: { reason: Reason.FRAME_OVERSIZE } });
     const badCrc = good.slice();
-    badCrc[4] ^= 0xff;
+    badCrc[4] = (badCrc[4] as number) ^ 0xff;
     expect(decodeFrame(badCrc)).toEqual({ ok: false, rejection: { reason: Reason.FRAME_BAD_CRC } });
     const badLength = good.slice();
     badLength[0] = 9;

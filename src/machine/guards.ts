@@ -1,0 +1,146 @@
+// Named guards of the controller machine: pure predicates over the context and the event.
+import { PROTOCOL_VERSION, PenState, Sku, TelemetryFlag } from '../protocol/index.js';
+import type { ContactEdge } from '../policy/index.js';
+import { currentProgress, progressOf, type ControllerContext } from './context.js';
+import type { ControllerEvent } from './events.js';
+import {
+  MEASURED_DEPTH_TOLERANCE_UM,
+  activeCapUm,
+  edgeOnCurrent,
+  exposureBreach,
+  isInfoFaulted,
+  penIdentityFrom,
+  telemetryEdge,
+  withCounter,
+} from './logic.js';
+
+export interface GuardArgs {
+  readonly context: ControllerContext;
+  readonly event: ControllerEvent;
+}
+
+/** The contact edge an event carries, or null. */
+export function contactEdgeOf(event: ControllerEvent): ContactEdge | null {
+  if (event.type === 'CONTACT_ON' || event.type === 'CONTACT_OFF') {
+    return { contact: event.type === 'CONTACT_ON', atMs: event.atMs, strokeCount: event.strokeCount };
+  }
+  return null;
+}
+
+function edgeOutcome(context: ControllerContext, edge: ContactEdge | null): string {
+  if (edge === null) return 'none';
+  return edgeOnCurrent(context, edge)?.outcome ?? 'none';
+}
+
+/** Context as it would be after the contact edge of `event` is counted on the current area. */
+function afterEdge(context: ControllerContext, event: ControllerEvent): ControllerContext {
+  const edge = contactEdgeOf(event);
+  const result = edge === null ? null : edgeOnCurrent(context, edge);
+  if (result === null) return context;
+  const needles = context.pen?.needleCount ?? 0;
+  const areas = context.areas.map((p) => (p.area === context.currentArea ? withCounter(p, result.state, needles) : p));
+  return { ...context, areas };
+}
+
+export const guards = {
+  /** INFO speaks another protocol version: refused (PROTOCOL_VERSION_UNSUPPORTED). */
+  isProtocolUnsupported: ({ event }: GuardArgs) =>
+    event.type === 'INFO_RECEIVED' && event.info.protocolVersion !== PROTOCOL_VERSION,
+  /** INFO reports a latched fault. */
+  isPenFaultReported: ({ event }: GuardArgs) => event.type === 'INFO_RECEIVED' && isInfoFaulted(event.info),
+  /** Professional mode on a pen that is not the pro SKU (S9). */
+  isProModeWithoutProSku: ({ context, event }: GuardArgs) =>
+    event.type === 'INFO_RECEIVED' && context.mode === 'pro' && event.info.sku !== Sku.PRO,
+  /** INFO's stroke range does not meet 50-150 Hz. */
+  hasImplausiblePenLimits: ({ event }: GuardArgs) =>
+    event.type === 'INFO_RECEIVED' && penIdentityFrom(event.info) === null,
+  /** UNLOCK_PRO carries exactly the expected credential; no expected credential: never (S9). */
+  isProCredentialValid: ({ context, event }: GuardArgs) =>
+    event.type === 'UNLOCK_PRO' &&
+    context.proCredentialExpected !== null &&
+    typeof event.credential === 'string' &&
+    event.credential === context.proCredentialExpected,
+  /** The plan was written for another mode than the session's. */
+  isPlanModeMismatch: ({ context }: GuardArgs) => context.plan.mode !== context.mode,
+  /** Professional mode not unlocked (S9). */
+  isProModeLocked: ({ context }: GuardArgs) => context.mode === 'pro' && !context.proUnlocked,
+  /** No cartridge, or one without needles, per INFO. */
+  hasNoCartridge: ({ context }: GuardArgs) =>
+    context.pen === null || context.pen.cartridgeId === 0 || context.pen.needleCount === 0,
+  isAreaNotInPlan: ({ context, event }: GuardArgs) =>
+    event.type === 'SELECT_AREA' && progressOf(context, event.area) === undefined,
+  isAreaLocked: ({ context, event }: GuardArgs) =>
+    event.type === 'SELECT_AREA' && progressOf(context, event.area)?.locked === true,
+  /** RESUME is possible: a current area that is not locked. */
+  isCurrentAreaOpen: ({ context }: GuardArgs) => currentProgress(context)?.locked === false,
+  /** The pen applied a deeper SET_DEPTH than was sent (S1): fault. */
+  isDepthAckAboveCommand: ({ context, event }: GuardArgs) =>
+    event.type === 'COMMAND_ACKED' && event.command === 'SET_DEPTH' && event.appliedValue > context.commandedDepthUm,
+  /** The ACK completes SET_DEPTH + SET_SPEED: the drive may be armed. */
+  isLastSetupAck: ({ context, event }: GuardArgs) =>
+    event.type === 'COMMAND_ACKED' &&
+    ((event.command === 'SET_DEPTH' && context.speedAcked) || (event.command === 'SET_SPEED' && context.depthAcked)),
+  isSetupAck: ({ event }: GuardArgs) =>
+    event.type === 'COMMAND_ACKED' && (event.command === 'SET_DEPTH' || event.command === 'SET_SPEED'),
+  isArmAck: ({ event }: GuardArgs) => event.type === 'COMMAND_ACKED' && event.command === 'ARM',
+  /** ARM acknowledged while the skin is already touched: the pass starts at once. */
+  isArmAckInContact: ({ context, event }: GuardArgs) =>
+    event.type === 'COMMAND_ACKED' && event.command === 'ARM' && context.penContact,
+  hasClampNote: ({ event }: GuardArgs) => event.type === 'COMMAND_ACKED' && event.note !== 0,
+  isDisarmRefused: ({ event }: GuardArgs) => event.type === 'COMMAND_NAKED' && event.command === 'DISARM',
+  /** The contact edge starts a new pass on the current area. */
+  isNewPassEdge: ({ context, event }: GuardArgs) => edgeOutcome(context, contactEdgeOf(event)) === 'passStarted',
+  /** The contact edge continues the open pass (lift-off shorter than the debounce). */
+  isSamePassEdge: ({ context, event }: GuardArgs) => edgeOutcome(context, contactEdgeOf(event)) === 'passResumed',
+  /** A new pass would exceed the limit (a lost lift-off on the final pass): stop instead (S5). */
+  isNewPassOverLimit: ({ context, event }: GuardArgs) => {
+    const progress = currentProgress(context);
+    return (
+      progress !== undefined &&
+      edgeOutcome(context, contactEdgeOf(event)) === 'passStarted' &&
+      progress.counter.passes >= progress.passLimit
+    );
+  },
+  isLiftOff: ({ context, event }: GuardArgs) => edgeOutcome(context, contactEdgeOf(event)) === 'liftedOff',
+  /** Lift-off that ends the final allowed pass: stop at once, no debounce (S5). */
+  isFinalPassLiftOff: ({ context, event }: GuardArgs) => {
+    const progress = currentProgress(context);
+    return (
+      progress !== undefined &&
+      edgeOutcome(context, contactEdgeOf(event)) === 'liftedOff' &&
+      progress.counter.passes >= progress.passLimit
+    );
+  },
+  /** Lift-off after which an exposure budget is reached (S6). */
+  isExposureReachedAtLiftOff: ({ context, event }: GuardArgs) =>
+    edgeOutcome(context, contactEdgeOf(event)) === 'liftedOff' && exposureBreach(afterEdge(context, event)) !== null,
+  /** A contact-on that ends the contact in progress (a lost lift-off) after which a budget is reached (S6). */
+  isExposureReachedAtNewPass: ({ context, event }: GuardArgs) =>
+    event.type === 'CONTACT_ON' &&
+    currentProgress(context)?.counter.inContact === true &&
+    edgeOutcome(context, contactEdgeOf(event)) === 'passStarted' &&
+    exposureBreach(context, { atMs: event.atMs, strokeCount: event.strokeCount }) !== null,
+  /** Telemetry shows a budget reached during the contact in progress (S6). */
+  isExposureReachedLive: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' &&
+    exposureBreach(context, { atMs: event.deviceTickMs ?? context.lastPenTimeMs, strokeCount: event.strokeCount }) !==
+      null,
+  /** Telemetry shows contact that no edge reported (a lost EVENT_CONTACT): count it as a pass start. */
+  hasTelemetryContact: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' &&
+    (event.flags & TelemetryFlag.CONTACT) !== 0 &&
+    edgeOutcome(context, telemetryEdge(context, event)) === 'passStarted',
+  isTelemetryFaulted: ({ event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && (event.faultCode !== 0 || event.state === PenState.FAULT),
+  /** Measured depth above the session cap + tolerance, drive not on an area (S1). */
+  isMeasuredDepthAboveSessionCap: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && event.measuredDepthUm > activeCapUm(context, false) + MEASURED_DEPTH_TOLERANCE_UM,
+  /** Measured depth above the current area's cap + tolerance while the drive runs on it (S1). */
+  isMeasuredDepthAboveAreaCap: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && event.measuredDepthUm > activeCapUm(context, true) + MEASURED_DEPTH_TOLERANCE_UM,
+  /** The pen reports a deeper setpoint than the current area's commanded depth (S1). */
+  isPenDepthAboveCommand: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && event.commandedDepthUm > (currentProgress(context)?.depthUm ?? 0),
+};
+
+export type GuardName = keyof typeof guards;

@@ -1,0 +1,180 @@
+// Pure decisions behind the machine's guards and actions: pen identity, session caps, pass and exposure updates.
+import { Fault, PenState, Reason, SKU_MAX_DEPTH_UM, codeName, type Payload, type SkuCode } from '../protocol/index.js';
+import {
+  PolicyReason,
+  applyContactEdge,
+  areaCapUm,
+  checkExposure,
+  effectiveCapUm,
+  floorToStepUm,
+  liveContactMs,
+  liveContactStrokes,
+  modeCapUm,
+  puncturesFor,
+  strokeHzWithinRange,
+  strokeRangeWithin,
+  type BudgetBreach,
+  type ContactEdge,
+  type EdgeResult,
+  type PassCounterState,
+} from '../policy/index.js';
+import {
+  currentProgress,
+  sessionUsage,
+  type AreaProgress,
+  type ControllerContext,
+  type PenIdentity,
+} from './context.js';
+import type { ReasonEntry, TelemetryEvent } from './events.js';
+
+/** NOTE: measured depth above the active cap by more than this is a latched fault (domain.md, S1). */
+export const MEASURED_DEPTH_TOLERANCE_UM = 50;
+
+const CLAMP_REASON = {
+  sku: PolicyReason.DEPTH_CLAMPED_TO_SKU_CAP,
+  mode: PolicyReason.DEPTH_CLAMPED_TO_MODE_CAP,
+  area: PolicyReason.DEPTH_CLAMPED_TO_AREA_CAP,
+  profile: PolicyReason.DEPTH_CLAMPED_TO_PROFILE_CAP,
+} as const;
+
+/** Pen identity from INFO, or null when its stroke range misses 50-150 Hz (implausible limits). */
+export function penIdentityFrom(info: Payload<'INFO'>): PenIdentity | null {
+  const strokeRange = strokeRangeWithin(info.minStrokeHz, info.maxStrokeHz);
+  if (strokeRange === null) return null;
+  const skuMaxUm = SKU_MAX_DEPTH_UM[info.sku as SkuCode] ?? 0;
+  return {
+    sku: info.sku,
+    serialNumber: info.serialNumber,
+    maxDepthUm: Math.min(info.maxDepthUm, skuMaxUm),
+    strokeRange,
+    cartridgeId: info.cartridgeId,
+    needleCount: info.needleCount,
+  };
+}
+
+/** True when INFO reports a latched fault. */
+export function isInfoFaulted(info: Payload<'INFO'>): boolean {
+  return info.state === PenState.FAULT || info.faultCode !== 0;
+}
+
+/** Highest depth any area of this session may reach: min(pen maximum, mode cap); mode cap before INFO. */
+export function sessionCapUm(context: ControllerContext): number {
+  const modeUm = modeCapUm(context.mode, context.proUnlocked);
+  return context.pen === null ? modeUm : Math.min(modeUm, context.pen.maxDepthUm);
+}
+
+/** Cap the measured depth is held to: the current area's while the drive runs on it, else the session's. */
+export function activeCapUm(context: ControllerContext, driveOnArea: boolean): number {
+  const progress = currentProgress(context);
+  return driveOnArea && progress !== undefined ? progress.capUm : sessionCapUm(context);
+}
+
+/**
+ * Depth and speed of every area for the session (S1, S2, S3, S7), with a clamp entry for each
+ * value that differs from the plan. Requires the pen identity (START_SESSION comes after INFO).
+ */
+export function sessionSettings(context: ControllerContext): { areas: AreaProgress[]; clamps: ReasonEntry[] } {
+  const clamps: ReasonEntry[] = [];
+  const pen = context.pen;
+  const areas = context.areas.map((progress) => {
+    const { area } = progress;
+    const cap = effectiveCapUm({
+      skuUm: pen?.maxDepthUm ?? 0,
+      modeUm: modeCapUm(context.mode, context.proUnlocked),
+      areaUm: areaCapUm(context.mode, area),
+      profileUm: context.profileCapsUm[area],
+      planUm: progress.planDepthUm,
+    });
+    const depthUm = floorToStepUm(cap.capUm);
+    if (cap.invalid.length > 0) {
+      clamps.push({
+        reason: PolicyReason.SETTING_INVALID,
+        detail: `cap ${cap.invalid.join(', ')} invalid: 0 um`,
+        area,
+      });
+    }
+    if (cap.binding !== 'plan') {
+      const detail = `plan ${progress.planDepthUm} um, ${cap.binding} cap ${cap.capUm} um`;
+      clamps.push({ reason: CLAMP_REASON[cap.binding], detail, area });
+    }
+    if (depthUm < cap.capUm) {
+      clamps.push({
+        reason: PolicyReason.DEPTH_FLOORED_TO_STEP,
+        detail: `${cap.capUm} um floored to ${depthUm} um`,
+        area,
+      });
+    }
+    const speed = strokeHzWithinRange(progress.planStrokeHz, pen?.strokeRange);
+    if (speed.clamped) {
+      const detail = `plan ${progress.planStrokeHz} Hz, sent ${speed.strokeHz} Hz`;
+      clamps.push({ reason: PolicyReason.SPEED_CLAMPED_TO_PEN_RANGE, detail, area });
+    }
+    return { ...progress, capUm: cap.capUm, capBinding: cap.binding, depthUm, strokeHz: speed.strokeHz };
+  });
+  return { areas, clamps };
+}
+
+/** Appends entries not already present (same reason, detail and area): repeated starts do not duplicate. */
+export function appendNew(list: readonly ReasonEntry[], entries: readonly ReasonEntry[]): ReasonEntry[] {
+  const result = [...list];
+  for (const entry of entries) {
+    const seen = result.some((e) => e.reason === entry.reason && e.detail === entry.detail && e.area === entry.area);
+    if (!seen) result.push(entry);
+  }
+  return result;
+}
+
+/** The area's counts follow its pass counter; punctures = strokes x needles. */
+export function withCounter(progress: AreaProgress, counter: PassCounterState, needleCount: number): AreaProgress {
+  return {
+    ...progress,
+    counter,
+    passes: counter.passes,
+    strokes: counter.totalStrokes,
+    punctures: puncturesFor(counter.totalStrokes, needleCount),
+    contactMs: counter.totalContactMs,
+  };
+}
+
+/** What a contact edge does to the current area's counter (`ignored` with no current area). */
+export function edgeOnCurrent(context: ControllerContext, edge: ContactEdge): EdgeResult | null {
+  const progress = currentProgress(context);
+  return progress === undefined ? null : applyContactEdge(progress.counter, edge, context.passDebounceMs);
+}
+
+/** A contact edge from a telemetry sample (its pen time, or the latest known one). */
+export function telemetryEdge(context: ControllerContext, event: TelemetryEvent): ContactEdge {
+  return { contact: true, atMs: event.deviceTickMs ?? context.lastPenTimeMs, strokeCount: event.strokeCount };
+}
+
+/**
+ * First exposure budget reached by the current area or the session (S6), counting the contact
+ * in progress up to `live` (the latest pen readings) when given.
+ */
+export function exposureBreach(
+  context: ControllerContext,
+  live?: { atMs: number; strokeCount: number },
+): BudgetBreach | null {
+  const progress = currentProgress(context);
+  if (progress === undefined) return null;
+  const needles = context.pen?.needleCount ?? 0;
+  const liveStrokes = live === undefined ? 0 : liveContactStrokes(progress.counter, live.strokeCount);
+  const liveMs = live === undefined ? 0 : liveContactMs(progress.counter, live.atMs);
+  const livePunctures = puncturesFor(liveStrokes, needles);
+  const session = sessionUsage(context);
+  return checkExposure(
+    { punctures: progress.punctures + livePunctures, contactMs: progress.contactMs + liveMs },
+    { punctures: session.punctures + livePunctures, contactMs: session.contactMs + liveMs },
+    context.budgets,
+  );
+}
+
+/** Name of a pen fault code, e.g. `OVER_DEPTH`. */
+export function faultName(faultCode: number): string {
+  return codeName(Fault, faultCode);
+}
+
+/** Name of a pen reason code, e.g. `STOP_LEASE_LAPSED`. */
+export function reasonName(code: number): string {
+  return codeName(Reason, code);
+}

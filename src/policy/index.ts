@@ -1,0 +1,11 @@
+// Public surface of the controller policy: areas, caps, plans, pass counting, exposure, reasons, treatment rules, aftercare.
+export * from './areas.js';
+export * from './caps.js';
+export * from './exposure.js';
+export * from './pass-counter.js';
+export * from './plan.js';
+export * from './reasons.js';
+export * from './screening.js';
+export * from './session-rules.js';
+export * from './treatment-config.js';
+export * from './aftercare.js';
