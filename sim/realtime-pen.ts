@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { encodeConfigBlock } from '../firmware/config.js';
 import { createFirmware } from '../firmware/pen-firmware.js';
 import { DEFAULT_LEASE_MS, type SkuCode } from '../src/protocol/index.js';
-import { createOperatorScript, OperatorRunner, type OperatorArea } from './operator.js';
+import { createOperatorScript, OperatorRunner, type OperatorArea, type OperatorScriptOptions } from './operator.js';
 import { SimulatedPen } from './simulated-pen.js';
 
 /** Real-time scheduler period: the pen catches up every this many ms, one 1 ms step at a time. */
@@ -18,6 +18,8 @@ export interface RealtimePenOptions {
   readonly cartridge?: { readonly id: number; readonly needleCount: number };
   /** A scripted operator working these areas once the drive runs (it waits while the motor is off). */
   readonly operatorAreas?: readonly OperatorArea[];
+  /** Operator timing overrides (glide, lift-off, area change ranges). */
+  readonly operatorTiming?: Omit<OperatorScriptOptions, 'seed' | 'areas'>;
 }
 
 export interface RealtimePen {
@@ -47,7 +49,11 @@ export function startRealtimePen(options: RealtimePenOptions): RealtimePen {
   port.on('data', onData);
   let operator: OperatorRunner | null = null;
   if (options.operatorAreas !== undefined) {
-    const script = createOperatorScript({ seed: options.seed, areas: options.operatorAreas });
+    const script = createOperatorScript({
+      ...options.operatorTiming,
+      seed: options.seed,
+      areas: options.operatorAreas,
+    });
     operator = new OperatorRunner(script, pen.hardware.skin, () => {}, {
       isReady: () => pen.hardware.motor.commandHz > 0,
     });

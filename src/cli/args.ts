@@ -29,7 +29,19 @@ export interface HistoryArgs {
   readonly json: boolean;
 }
 
-export type CliArgs = SessionArgs | HistoryArgs | { readonly command: 'help'; readonly topic: string | undefined };
+export interface SimPenArgs {
+  readonly command: 'sim-pen';
+  readonly path: string;
+  readonly sku: 'home' | 'pro';
+  readonly seed: number;
+  readonly cartridgeId: number | undefined;
+  /** Areas the scripted operator works (passes each); none: no operator. */
+  readonly operatorAreas: readonly string[];
+  readonly attemptPasses: number;
+}
+
+export type CliArgs =
+  SessionArgs | HistoryArgs | SimPenArgs | { readonly command: 'help'; readonly topic: string | undefined };
 
 const sessionOptions = {
   sim: { type: 'boolean' },
@@ -47,6 +59,16 @@ const sessionOptions = {
   at: { type: 'string' },
   cartridge: { type: 'string' },
   battery: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const simPenOptions = {
+  port: { type: 'string' },
+  sku: { type: 'string' },
+  seed: { type: 'string' },
+  cartridge: { type: 'string' },
+  operator: { type: 'string' },
+  'attempt-passes': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,6 +98,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   try {
     if (command === 'session') return parseSession(rest);
     if (command === 'history') return parseHistory(rest);
+    if (command === 'sim-pen') return parseSimPen(rest);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
@@ -135,4 +158,29 @@ function parseHistory(argv: readonly string[]): CliArgs {
   if (values.help) return { command: 'help', topic: 'history' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   return { command: 'history', clientId: values.client, dbPath: values.db, json: values.json === true };
+}
+
+function parseSimPen(argv: readonly string[]): CliArgs {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: simPenOptions,
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) return { command: 'help', topic: 'sim-pen' };
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.port === undefined || values.port.length === 0) throw new UsageError('--port PATH is required');
+  const sku = values.sku ?? 'home';
+  if (sku !== 'home' && sku !== 'pro') throw new UsageError(`--sku: expected home or pro, got "${sku}"`);
+  const operatorAreas =
+    values.operator === undefined ? [] : values.operator.split(',').filter((area) => area.length > 0);
+  return {
+    command: 'sim-pen',
+    path: values.port,
+    sku,
+    seed: integerFlag('seed', values.seed, 0, 0xffffffff) ?? 1,
+    cartridgeId: integerFlag('cartridge', values.cartridge, 1, 0xffffffff),
+    operatorAreas,
+    attemptPasses: integerFlag('attempt-passes', values['attempt-passes'], 1, 20) ?? 6,
+  };
 }

@@ -6,6 +6,7 @@ Usage:
   mnpen session --sim --plan FILE [options]      run a session on the simulated pen (virtual time)
   mnpen session --port PATH --plan FILE [opts]   run a session on a pen at a serial port (USB, pty)
   mnpen history [--client ID] [--json]           list recorded sessions
+  mnpen sim-pen --port PATH [options]            the simulated pen on a serial port (desktop simulator)
   mnpen <command> --help                         help for one command
 
 Exit codes: 0 completed, 1 the session ended in a fault or was refused, 2 bad input.
@@ -53,8 +54,26 @@ Usage:
   --json                 JSON array instead of a table
 `;
 
+export const SIM_PEN_HELP = `mnpen sim-pen: run the simulated pen, in real time, on a serial port
+
+Usage:
+  mnpen sim-pen --port PATH [--sku home|pro] [--seed N] [--cartridge ID] [--operator AREAS] [--attempt-passes N]
+
+  --port PATH            the pen's end of a pty pair, e.g. made with
+                         socat pty,raw,echo=0,link=/tmp/pen pty,raw,echo=0,link=/tmp/host
+                         then: mnpen session --port /tmp/host --plan FILE --client ID --screening FILE
+  --sku home|pro         pen model (default home: 250 um absolute maximum)
+  --seed N               simulation seed (default 1)
+  --cartridge ID         inserted cartridge id (default: derived from the seed)
+  --operator AREAS       comma-separated areas a scripted hand works while the drive runs
+  --attempt-passes N     passes the scripted hand tries per area (default 6)
+
+Runs until interrupted (Ctrl-C).
+`;
+
 /** Help text for a topic; the main help for an unknown one. */
 export function helpFor(topic: string | undefined): string {
+  if (topic === 'sim-pen') return SIM_PEN_HELP;
   if (topic === 'session') return SESSION_HELP;
   if (topic === 'history') return HISTORY_HELP;
   return MAIN_HELP;

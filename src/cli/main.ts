@@ -3,6 +3,7 @@ import { parseCliArgs, UsageError } from './args.js';
 import { helpFor } from './help.js';
 import { runHistoryCommand } from './history-command.js';
 import { runSessionCommand, type CommandOutput } from './session-command.js';
+import { runSimPenCommand } from './sim-pen-command.js';
 
 /** Runs one command line; resolves with the process exit code. */
 export async function main(argv: readonly string[], out: CommandOutput): Promise<number> {
@@ -13,6 +14,7 @@ export async function main(argv: readonly string[], out: CommandOutput): Promise
       return 0;
     }
     if (args.command === 'history') return await runHistoryCommand(args, out);
+    if (args.command === 'sim-pen') return await runSimPenCommand(args, out);
     return await runSessionCommand(args, out);
   } catch (error) {
     if (error instanceof UsageError) {

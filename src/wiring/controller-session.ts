@@ -37,6 +37,7 @@ export class ControllerSession {
   private endedWith: SessionEndedParams | null = null;
   private readonly endWaiters: ((end: SessionEndedParams) => void)[] = [];
   private info: Payload<'INFO'> | null = null;
+  private lastPenState = 0;
 
   constructor(
     input: ControllerInput,
@@ -61,6 +62,11 @@ export class ControllerSession {
 
   get penInfo(): Payload<'INFO'> | null {
     return this.info;
+  }
+
+  /** The pen's state as last reported (INFO, then TELEMETRY); 0 before the handshake. */
+  get penState(): number {
+    return this.lastPenState;
   }
 
   get hasEnded(): boolean {
@@ -125,7 +131,10 @@ export class ControllerSession {
       this.port = port;
       const link = new PenLink({ port, clock: this.deps.clock });
       this.link = link;
-      link.on('telemetry', (payload) => this.send({ type: 'TELEMETRY', ...payload }));
+      link.on('telemetry', (payload) => {
+        this.lastPenState = payload.state;
+        this.send({ type: 'TELEMETRY', ...payload });
+      });
       link.on('contact', (payload) =>
         this.send({
           type: payload.contact === 1 ? 'CONTACT_ON' : 'CONTACT_OFF',
@@ -151,6 +160,7 @@ export class ControllerSession {
     try {
       const info = await link.hello();
       this.info = info;
+      this.lastPenState = info.state;
       link.startHeartbeat(HEARTBEAT_PERIOD_MS);
       void link.command('SET_TELEMETRY', { rateHz: SESSION_TELEMETRY_HZ }).catch(() => {});
       this.send({ type: 'INFO_RECEIVED', info });
