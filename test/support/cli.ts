@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { QUESTION_IDS } from '../../src/policy/index.js';
 
 export interface CliRun {
   readonly code: number;
@@ -35,19 +36,5 @@ export function writeJson(dir: string, name: string, value: unknown): string {
 
 /** Screening answers: every question answered no unless listed in `yes`. */
 export function screening(answeredAt: string, birthYear: number, yes: readonly string[] = []): unknown {
-  const ids = [
-    'activeAcne',
-    'skinFlareInArea',
-    'openWoundsOrHerpes',
-    'skinInfectionOrWartsInArea',
-    'keloidHistory',
-    'isotretinoinLast6Months',
-    'pregnantOrBreastfeeding',
-    'bloodThinnersOrBleedingDisorder',
-    'chemotherapyOrImmunosuppression',
-    'recentBotulinumToxinInArea',
-    'skinCancerInArea',
-    'allergySteelOrNumbing',
-  ];
-  return { answeredAt, birthYear, answers: Object.fromEntries(ids.map((id) => [id, yes.includes(id)])) };
+  return { answeredAt, birthYear, answers: Object.fromEntries(QUESTION_IDS.map((id) => [id, yes.includes(id)])) };
 }
