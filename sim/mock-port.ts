@@ -27,14 +27,23 @@ export interface MockPortOptions {
   readonly maxReadBytes?: number;
 }
 
+/** The host's end of an open port as the device sees it. */
+interface HostPortEnd {
+  readonly isOpen: boolean;
+  /** Queues device bytes for the host's next read. */
+  receive(bytes: Uint8Array): void;
+}
+
 /** The device side of one mock port: receives host writes, emits bytes towards the host. */
 export class MockPortAttachment {
   readonly path: string;
-  private hostPort: MockPortBinding | null = null;
+  readonly maxReadBytes: number;
+  private hostPort: HostPortEnd | null = null;
   private attached = true;
 
   constructor(private readonly options: MockPortOptions) {
     this.path = options.path;
+    this.maxReadBytes = options.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
   }
 
   /** True while a host has the port open. */
@@ -42,10 +51,13 @@ export class MockPortAttachment {
     return this.attached && this.hostPort !== null && this.hostPort.isOpen;
   }
 
-  /** Emits bytes towards the host's open port. Returns false (bytes lost) when no host has it open. */
+  /**
+   * Emits bytes towards the host's open port (kept by reference until read: pass a chunk that is not
+   * reused). Returns false (bytes lost) when no host has it open.
+   */
   emitToHost(bytes: Uint8Array): boolean {
     if (!this.isHostOpen) return false;
-    (this.hostPort as MockPortBinding).emitData(Buffer.from(bytes));
+    (this.hostPort as HostPortEnd).receive(bytes);
     return true;
   }
 
@@ -57,12 +69,12 @@ export class MockPortAttachment {
   }
 
   /** @internal Called by the binding. */
-  hostOpened(port: MockPortBinding): void {
+  hostOpened(port: HostPortEnd): void {
     if (this.attached) this.hostPort = port;
   }
 
   /** @internal Called by the binding. */
-  hostClosed(port: MockPortBinding): void {
+  hostClosed(port: HostPortEnd): void {
     if (this.hostPort === port) this.hostPort = null;
   }
 
@@ -86,13 +98,30 @@ export function attachMockPort(options: MockPortOptions): MockPortAttachment {
   return attachment;
 }
 
-/** A port handle that behaves exactly as the mock's and also tells the device about opens, writes and closes. */
-class SimulatedPortBinding implements BindingPortInterface {
+/** What the mock binding rejects a pending read with on close; SerialPortStream ignores `canceled` errors. */
+class ReadCanceledError extends Error {
+  readonly canceled = true;
+}
+
+/**
+ * A port handle that opens, closes and configures through the mock binding and also tells the
+ * device about opens, writes and closes. Device bytes go straight to the host's reads: the mock's
+ * own data path copies and re-concatenates its whole buffer and defers twice per read, which
+ * dominated the cost of a simulated read. Behaviour is the mock's: a read returns 1 to
+ * maxReadBytes bytes, waits while there are none and is canceled by close; writes never overlap
+ * and complete asynchronously, after which the device gets a copy.
+ */
+class SimulatedPortBinding implements BindingPortInterface, HostPortEnd {
+  private readonly pending: Uint8Array[] = [];
+  private pendingOffset = 0;
+  private wakeReader: ((error?: Error) => void) | null = null;
+  private writeOperation: Promise<void> | null = null;
+
   constructor(
     private readonly inner: MockPortBinding,
     private readonly attachment: MockPortAttachment,
   ) {
-    attachment.hostOpened(inner);
+    attachment.hostOpened(this);
   }
 
   get openOptions(): Required<OpenOptions> {
@@ -103,18 +132,51 @@ class SimulatedPortBinding implements BindingPortInterface {
     return this.inner.isOpen;
   }
 
+  receive(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.pending.push(bytes);
+    const wake = this.wakeReader;
+    this.wakeReader = null;
+    wake?.();
+  }
+
   async close(): Promise<void> {
-    this.attachment.hostClosed(this.inner);
+    this.attachment.hostClosed(this);
     await this.inner.close();
+    this.discardPending();
+    const wake = this.wakeReader;
+    this.wakeReader = null;
+    wake?.(new ReadCanceledError('port is closed'));
   }
 
-  read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
-    return this.inner.read(buffer, offset, length);
+  async read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
+    if (!this.inner.isOpen) throw new Error('Port is not open');
+    while (this.pending.length === 0) {
+      await new Promise<void>((resolve, reject) => {
+        this.wakeReader = (error) => (error === undefined ? resolve() : reject(error));
+      });
+    }
+    const chunk = this.pending[0] as Uint8Array;
+    const bytesRead = Math.min(length, this.attachment.maxReadBytes, chunk.length - this.pendingOffset);
+    buffer.set(chunk.subarray(this.pendingOffset, this.pendingOffset + bytesRead), offset);
+    this.pendingOffset += bytesRead;
+    if (this.pendingOffset === chunk.length) {
+      this.pending.shift();
+      this.pendingOffset = 0;
+    }
+    return { buffer, bytesRead };
   }
 
-  async write(buffer: Buffer): Promise<void> {
-    await this.inner.write(buffer);
-    this.attachment.hostWrote(new Uint8Array(buffer));
+  write(buffer: Buffer): Promise<void> {
+    if (!this.inner.isOpen) return Promise.reject(new Error('Port is not open'));
+    if (this.writeOperation !== null) return Promise.reject(new Error('Overlapping writes are not supported'));
+    const bytes = new Uint8Array(buffer);
+    this.writeOperation = Promise.resolve().then(() => {
+      this.writeOperation = null;
+      if (!this.inner.isOpen) throw new Error('Write canceled');
+      this.attachment.hostWrote(bytes);
+    });
+    return this.writeOperation;
   }
 
   update(options: UpdateOptions): Promise<void> {
@@ -134,11 +196,18 @@ class SimulatedPortBinding implements BindingPortInterface {
   }
 
   flush(): Promise<void> {
+    this.discardPending();
     return this.inner.flush();
   }
 
-  drain(): Promise<void> {
+  async drain(): Promise<void> {
+    await this.writeOperation;
     return this.inner.drain();
+  }
+
+  private discardPending(): void {
+    this.pending.length = 0;
+    this.pendingOffset = 0;
   }
 }
 

@@ -86,6 +86,11 @@ export const controllerSetup = setup({
     leaveArea: assign({ currentArea: null, depthAcked: false, speedAcked: false }),
     noteSetupAck: assign(({ event }) => steps.noteSetupAck(event)),
     noteMeasuredDepth: assign(({ context, event }) => steps.noteMeasuredDepth(context, event)),
+    // One assign (one context copy, one snapshot) per drive telemetry instead of two.
+    trackDriveReadings: assign(({ context, event }) => ({
+      ...steps.trackPenReadings(context, event),
+      ...steps.noteMeasuredDepth(context, event),
+    })),
     clearAfterReset: assign(() => steps.clearAfterReset()),
     beginSession: stepAction(({ context }) => steps.beginSession(context)),
     notePenClamp: stepAction(({ context, event }) => steps.notePenClamp(context, event)),

@@ -133,7 +133,7 @@ export const driveTelemetryChecks = [
     detail: 'pen setpoint above the commanded depth',
   })),
 ] as const;
-export const keepDriveReadings = { actions: ['trackPenReadings', 'noteMeasuredDepth'] as const };
+export const keepDriveReadings = { actions: ['trackDriveReadings'] as const };
 
 /** Contact (from an edge or, if an edge was lost, from telemetry) starts a pass when the drive is armed. */
 export const startPassOnContact = {

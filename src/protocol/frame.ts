@@ -1,16 +1,7 @@
 // Frame layout: length, sequence, type, payload, CRC-16; encode and fully checked decode.
 import { crc16Ccitt } from './crc16.js';
 import { Reason, type ReasonCode } from './codes.js';
-import {
-  MESSAGES,
-  MESSAGE_BY_TYPE,
-  payloadBytes,
-  type FieldSpec,
-  type Message,
-  type MessageName,
-  type MessageSpec,
-  type Payload,
-} from './catalog.js';
+import { MESSAGE_BY_TYPE, type FieldSpec, type Message, type MessageName, type Payload } from './catalog.js';
 
 /** Bytes of a frame without payload: length(1) + seq(2) + type(1) + crc(2). */
 export const FRAME_OVERHEAD_BYTES = 6;
@@ -28,30 +19,99 @@ export interface FrameRejection {
 
 export type DecodeResult = { ok: true; message: Message } | { ok: false; rejection: FrameRejection };
 
+interface FieldLayout {
+  readonly field: FieldSpec;
+  readonly name: string;
+  readonly type: FieldSpec['type'];
+  /** Offset of the field in the frame, bytes. */
+  readonly offset: number;
+}
+
+interface MessageLayout {
+  readonly name: MessageName;
+  readonly type: number;
+  readonly frameBytes: number;
+  readonly fields: readonly FieldLayout[];
+}
+
+/** Frame layout of every message, indexed by wire type: computed once, so decoding does no per-frame catalog work. */
+const LAYOUT_BY_TYPE: readonly (MessageLayout | undefined)[] = (() => {
+  const table: (MessageLayout | undefined)[] = new Array<MessageLayout | undefined>(256).fill(undefined);
+  for (const [type, entry] of MESSAGE_BY_TYPE) {
+    let offset = 4;
+    const fields = entry.spec.fields.map((field) => {
+      const layout = { field, name: field.name, type: field.type, offset };
+      offset += fieldSize(field);
+      return layout;
+    });
+    table[type] = { name: entry.name, type, frameBytes: offset + 2, fields };
+  }
+  return table;
+})();
+
+/** The same layouts by message name, for the encoder. */
+const LAYOUT_BY_NAME = Object.fromEntries(
+  LAYOUT_BY_TYPE.filter((layout): layout is MessageLayout => layout !== undefined).map((layout) => [
+    layout.name,
+    layout,
+  ]),
+) as Record<MessageName, MessageLayout>;
+
 /**
  * Encodes a message as an unescaped frame. Throws RangeError when a field is missing,
  * not an integer or outside its catalog range: a sender never emits an invalid frame.
  */
 export function encodeFrame<N extends MessageName>(name: N, seq: number, payload: Payload<N>): Uint8Array {
-  const spec: MessageSpec = MESSAGES[name];
-  const size = FRAME_OVERHEAD_BYTES + payloadBytes(spec);
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
+  const layout = LAYOUT_BY_NAME[name];
+  const bytes = new Uint8Array(layout.frameBytes);
   if (!Number.isInteger(seq) || seq < 0 || seq > 0xffff) throw new RangeError(`${name}: seq ${seq} not u16`);
-  bytes[0] = size;
-  view.setUint16(1, seq, true);
-  bytes[3] = spec.type;
-  let offset = 4;
+  bytes[0] = layout.frameBytes;
+  bytes[1] = seq & 0xff;
+  bytes[2] = seq >>> 8;
+  bytes[3] = layout.type;
   const values = payload as Record<string, number>;
-  for (const field of spec.fields) {
+  const fields = layout.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as FieldLayout;
     const value = values[field.name];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < field.min || value > field.max) {
-      throw new RangeError(`${name}.${field.name}: ${String(value)} outside [${field.min}, ${field.max}]`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < field.field.min || value > field.field.max) {
+      throw new RangeError(`${name}.${field.name}: ${String(value)} outside [${field.field.min}, ${field.field.max}]`);
     }
-    offset = writeField(view, offset, field, value);
+    writeAt(bytes, field.offset, field.type, value);
   }
-  view.setUint16(offset, crc16Ccitt(bytes, 0, offset), false);
+  const crcOffset = layout.frameBytes - 2;
+  const crc = crc16Ccitt(bytes, 0, crcOffset);
+  bytes[crcOffset] = crc >>> 8;
+  bytes[crcOffset + 1] = crc & 0xff;
   return bytes;
+}
+
+function writeAt(bytes: Uint8Array, offset: number, type: FieldSpec['type'], value: number): void {
+  bytes[offset] = value & 0xff;
+  if (type === 'u8') return;
+  bytes[offset + 1] = (value >> 8) & 0xff;
+  if (type !== 'u32') return;
+  bytes[offset + 2] = (value >>> 16) & 0xff;
+  bytes[offset + 3] = (value >>> 24) & 0xff;
+}
+
+function readAt(bytes: Uint8Array, offset: number, type: FieldSpec['type']): number {
+  switch (type) {
+    case 'u8':
+      return bytes[offset] as number;
+    case 'u16':
+      return (bytes[offset] as number) | ((bytes[offset + 1] as number) << 8);
+    case 'i16':
+      return (((bytes[offset] as number) | ((bytes[offset + 1] as number) << 8)) << 16) >> 16;
+    case 'u32':
+      return (
+        ((bytes[offset] as number) |
+          ((bytes[offset + 1] as number) << 8) |
+          ((bytes[offset + 2] as number) << 16) |
+          ((bytes[offset + 3] as number) << 24)) >>>
+        0
+      );
+  }
 }
 
 /**
@@ -59,31 +119,32 @@ export function encodeFrame<N extends MessageName>(name: N, seq: number, payload
  * field ranges. Never throws; any failure comes back as a rejection with its reason.
  */
 export function decodeFrame(bytes: Uint8Array): DecodeResult {
-  if (bytes.length < FRAME_OVERHEAD_BYTES) return reject(Reason.FRAME_TRUNCATED);
-  if (bytes.length > MAX_FRAME_BYTES) return reject(Reason.FRAME_OVERSIZE);
-  if (bytes[0] !== bytes.length) return reject(Reason.FRAME_LENGTH_MISMATCH);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const crcOffset = bytes.length - 2;
-  if (view.getUint16(crcOffset, false) !== crc16Ccitt(bytes, 0, crcOffset)) return reject(Reason.FRAME_BAD_CRC);
-  const seq = view.getUint16(1, true);
+  const length = bytes.length;
+  if (length < FRAME_OVERHEAD_BYTES) return reject(Reason.FRAME_TRUNCATED);
+  if (length > MAX_FRAME_BYTES) return reject(Reason.FRAME_OVERSIZE);
+  if (bytes[0] !== length) return reject(Reason.FRAME_LENGTH_MISMATCH);
+  const crcOffset = length - 2;
+  const receivedCrc = ((bytes[crcOffset] as number) << 8) | (bytes[crcOffset + 1] as number);
+  if (receivedCrc !== crc16Ccitt(bytes, 0, crcOffset)) return reject(Reason.FRAME_BAD_CRC);
+  const seq = (bytes[1] as number) | ((bytes[2] as number) << 8);
   const type = bytes[3] as number;
-  const entry = MESSAGE_BY_TYPE.get(type);
-  if (entry === undefined) return reject(Reason.UNKNOWN_TYPE, seq, type);
-  if (crcOffset - 4 !== payloadBytes(entry.spec)) return reject(Reason.PAYLOAD_LENGTH, seq, type);
+  const layout = LAYOUT_BY_TYPE[type];
+  if (layout === undefined) return reject(Reason.UNKNOWN_TYPE, seq, type);
+  if (length !== layout.frameBytes) return reject(Reason.PAYLOAD_LENGTH, seq, type);
   const payload: Record<string, number> = {};
-  let offset = 4;
-  for (const field of entry.spec.fields) {
-    const value = readField(view, offset, field);
-    if (value < field.min || value > field.max) {
+  const fields = layout.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as FieldLayout;
+    const value = readAt(bytes, field.offset, field.type);
+    if (value < field.field.min || value > field.field.max) {
       return {
         ok: false,
-        rejection: { reason: field.outOfRange ?? Reason.VALUE_OUT_OF_RANGE, seq, type, field: field.name },
+        rejection: { reason: field.field.outOfRange ?? Reason.VALUE_OUT_OF_RANGE, seq, type, field: field.name },
       };
     }
     payload[field.name] = value;
-    offset += fieldSize(field);
   }
-  return { ok: true, message: { name: entry.name, seq, payload } as Message };
+  return { ok: true, message: { name: layout.name, seq, payload } as Message };
 }
 
 function reject(reason: ReasonCode, seq?: number, type?: number): DecodeResult {
@@ -95,34 +156,4 @@ function reject(reason: ReasonCode, seq?: number, type?: number): DecodeResult {
 
 function fieldSize(field: FieldSpec): number {
   return field.type === 'u8' ? 1 : field.type === 'u32' ? 4 : 2;
-}
-
-function writeField(view: DataView, offset: number, field: FieldSpec, value: number): number {
-  switch (field.type) {
-    case 'u8':
-      view.setUint8(offset, value);
-      return offset + 1;
-    case 'u16':
-      view.setUint16(offset, value, true);
-      return offset + 2;
-    case 'i16':
-      view.setInt16(offset, value, true);
-      return offset + 2;
-    case 'u32':
-      view.setUint32(offset, value, true);
-      return offset + 4;
-  }
-}
-
-function readField(view: DataView, offset: number, field: FieldSpec): number {
-  switch (field.type) {
-    case 'u8':
-      return view.getUint8(offset);
-    case 'u16':
-      return view.getUint16(offset, true);
-    case 'i16':
-      return view.getInt16(offset, true);
-    case 'u32':
-      return view.getUint32(offset, true);
-  }
 }

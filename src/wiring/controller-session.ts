@@ -126,6 +126,11 @@ export class ControllerSession {
   }
 
   private async openLink(): Promise<void> {
+    // NOTE: a reconnect (RESET then CONNECT) must not leave the previous link heartbeating on an open port.
+    this.link?.close();
+    this.link = null;
+    if (this.port?.isOpen) this.port.close(() => {});
+    this.port = null;
     try {
       const port = await this.deps.openPort();
       this.port = port;

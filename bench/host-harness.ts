@@ -1,0 +1,117 @@
+// Drives one real ControllerSession (machine + PenLink) against the bench pen in virtual time.
+import { VirtualClock } from '../src/clock/clock.js';
+import type { ControllerInput } from '../src/machine/events.js';
+import { parsePlan } from '../src/policy/index.js';
+import { ControllerSession } from '../src/wiring/controller-session.js';
+import { BenchPen, benchTelemetry } from './bench-pen.js';
+import { openBenchPort, type BenchPort, type BenchPortKind } from './bench-port.js';
+
+/** Depth of the bench plan's single area, um (the home cap). */
+export const BENCH_DEPTH_UM = 250;
+
+/** A home session on one area, the simplest plan that reaches the treating state. */
+export function benchInput(): ControllerInput {
+  const parsed = parsePlan({ mode: 'home', areas: [{ area: 'forehead', depthMm: BENCH_DEPTH_UM / 1000, passes: 6 }] });
+  if (!parsed.ok) throw new Error(`bench plan refused: ${JSON.stringify(parsed.errors)}`);
+  return { plan: parsed.plan, mode: 'home' };
+}
+
+type StateValue = Parameters<ReturnType<ControllerSession['actor']['getSnapshot']>['matches']>[0];
+
+const turnEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Promise continuations a direct port needs after a read: link -> machine -> command promise -> machine. */
+const MICROTASK_TURNS = 4;
+
+/**
+ * One host session over a bench port. `tick()` advances 1 virtual ms: host timers fire, the pen's
+ * queued frames (and an optional extra frame) reach the host as one read, then the host settles.
+ */
+export class HostHarness {
+  readonly clock = new VirtualClock();
+  readonly pen = new BenchPen();
+  readonly session: ControllerSession;
+  private nowMs = 0;
+
+  private constructor(
+    readonly bench: BenchPort,
+    input: ControllerInput,
+  ) {
+    this.session = new ControllerSession(input, { clock: this.clock, openPort: () => Promise.resolve(bench.port) });
+  }
+
+  /** Opens the port and builds the session (not started). */
+  static async open(kind: BenchPortKind, input: ControllerInput = benchInput()): Promise<HostHarness> {
+    let harness: HostHarness | null = null;
+    const bench = await openBenchPort(kind, (bytes) => harness?.pen.receive(bytes));
+    harness = new HostHarness(bench, input);
+    return harness;
+  }
+
+  /** Virtual time, ms (host clock and pen time alike). */
+  get virtualMs(): number {
+    return this.nowMs;
+  }
+
+  /** True when the machine's state matches `state` (an XState state value). */
+  isIn(state: StateValue): boolean {
+    return this.session.actor.getSnapshot().matches(state);
+  }
+
+  /** Advances 1 ms and delivers the pen's queued frames, then `extra`, as one read. */
+  async tick(extra: Uint8Array | null = null): Promise<void> {
+    this.nowMs++;
+    this.clock.advanceTo(this.nowMs);
+    const queued = this.pen.takeOutbox();
+    const chunk = queued === null ? extra : extra === null ? queued : Buffer.concat([queued, extra]);
+    if (chunk !== null) this.bench.deliverToHost(chunk);
+    await this.settle();
+  }
+
+  /**
+   * Lets the host finish what the last read started: a few microtask turns for a direct port
+   * (everything there is synchronous or a promise continuation), one event-loop turn for a stream
+   * port (binding reads and writes complete on process.nextTick).
+   */
+  async settle(): Promise<void> {
+    if (this.bench.kind === 'stream') return turnEventLoop();
+    for (let i = 0; i < MICROTASK_TURNS; i++) await Promise.resolve();
+  }
+
+  /** Ticks until `predicate()` holds; throws Error after `maxMs` virtual ms. */
+  async tickUntil(predicate: () => boolean, maxMs: number, what: string): Promise<void> {
+    for (let i = 0; i < maxMs; i++) {
+      if (predicate()) return;
+      await this.tick();
+    }
+    if (!predicate()) throw new Error(`bench session did not reach ${what} within ${maxMs} ms`);
+  }
+
+  /** Connects, starts the session and arms the drive on the plan's area (needles off the skin). */
+  async startArmed(): Promise<void> {
+    this.session.start();
+    await this.settle();
+    await this.tickUntil(() => this.isIn({ connected: 'idle' }), 200, 'connected.idle');
+    this.session.send({ type: 'START_SESSION' });
+    this.session.send({ type: 'SELECT_AREA', area: 'forehead' });
+    await this.tickUntil(() => this.isIn({ connected: { session: 'armed' } }), 200, 'armed');
+  }
+
+  /** As startArmed, then contact: a pass in progress (needles in skin). */
+  async startTreating(): Promise<void> {
+    await this.startArmed();
+    this.pen.send('EVENT_CONTACT', { deviceTickMs: this.nowMs, contact: 1, strokeCount: Math.floor(this.nowMs / 10) });
+    await this.tickUntil(() => this.isIn({ connected: { session: 'treating' } }), 50, 'treating');
+  }
+
+  /** One ms of 1 kHz telemetry in contact at the bench depth (with whatever the pen has queued). */
+  telemetryTick(): Promise<void> {
+    return this.tick(this.pen.frame('TELEMETRY', benchTelemetry(this.nowMs + 1, BENCH_DEPTH_UM, true)));
+  }
+
+  /** Stops the session and closes the port. */
+  async close(): Promise<void> {
+    this.session.shutdown();
+    await this.bench.release();
+  }
+}

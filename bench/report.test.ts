@@ -1,0 +1,93 @@
+// The report: figures are medians of runs, targets judged on them, the table names every figure.
+import { describe, expect, it } from 'vitest';
+import { buildFigures, checkTargets, formatTable, type RawResults } from './report.js';
+import type { ReactionRun } from './reaction.js';
+import { runSoak } from './soak.js';
+import { wireFloor } from './wire.js';
+
+const reaction = (p99: number, max: number): ReactionRun => ({
+  p50: 20,
+  p99,
+  max,
+  count: 10_000,
+  telemetryFrames: 500_000,
+  windowsWithGc: 1,
+  windowsPreempted: 2,
+  p99UndisturbedUs: p99 - 10,
+  maxUndisturbedUs: max / 2,
+  wallMs: 1,
+});
+
+const session = (factor: number) => ({
+  simSpeedFactor: factor,
+  virtualMs: 150_000,
+  wallMs: 150_000 / factor,
+  passes: 36,
+  areas: 6,
+});
+const startup = (ms: number) => ({ spawnToReadyMs: ms, childReportedMs: ms - 5, modulesLoadedMs: ms - 30 });
+
+const raw: RawResults = {
+  codec: [1.2e6, 0.9e6, 1.1e6].map((decode) => ({
+    decodeFramesPerSec: decode,
+    frameReaderFramesPerSec: decode * 0.9,
+    firmataFramesPerSec: 5e5,
+    firmataBytesPerSample: 49,
+  })),
+  reaction: [reaction(90, 1500), reaction(120, 2500), reaction(95, 1800)],
+  reactionStream: [reaction(130, 3000)],
+  sim: [{ cold: session(200), warm: [session(900), session(1100), session(1000)] }],
+  soak: [2, 6, 4].map((growth) => ({
+    heapGrowthMBPerHour: growth,
+    heapSlopeMBPerHour: growth,
+    baselineHeapMB: 10,
+    finalHeapMB: 10 + growth,
+    telemetryFrames: 3_600_000,
+    penCommands: 72_000,
+    virtualMinutes: 63,
+    wallMs: 1,
+  })),
+  soakMinutes: 60,
+  startupTsx: [startup(420), startup(400), startup(410)],
+  startupBundle: [startup(190), startup(180), startup(185)],
+  wire: wireFloor(),
+};
+
+describe('buildFigures and checkTargets', () => {
+  it('takes medians of the per-run values and judges each target on them', () => {
+    const figures = buildFigures(raw);
+    expect(figures.reactionUs.p99).toMatchObject({ median: 95, min: 90, max: 120 });
+    expect(figures.reactionUs.disturbances).toMatchObject({ windowsWithGc: 3, windowsPreempted: 6 });
+    expect(figures.decodeFramesPerSec.median).toBe(1.1e6);
+    expect(figures.decodeToFirmataRatio.median).toBeCloseTo(2.2, 10);
+    expect(figures.simSpeedFactor.median).toBe(1000);
+    expect(figures.simSpeedFactorCold.median).toBe(200);
+    expect(figures.heapGrowthMBPerHour.median).toBe(4);
+    expect(figures.wireFrameUs.reactionP99Ratio.median).toBeCloseTo(95 / 3298.611, 6);
+    const verdicts = Object.fromEntries(checkTargets(figures).map((check) => [check.figure, check.met]));
+    expect(verdicts).toEqual({
+      'reactionUs.p99': true,
+      'reactionUs.max': true,
+      decodeFramesPerSec: true,
+      decodeToFirmataRatio: true,
+      simSpeedFactor: true,
+      heapGrowthMBPerHour: true,
+      startupMs: false,
+      startupBundledMs: true,
+    });
+  });
+
+  it('prints one row per figure with its verdict', () => {
+    const figures = buildFigures(raw);
+    const table = formatTable(figures, checkTargets(figures));
+    expect(table).toContain('reactionUs.p99');
+    expect(table).toMatch(/startupMs \(tsx, warm cache\)\s+410\s+400 \.\. 420\s+3\s+<= 300 NOT MET/);
+    expect(table.split('\n')).toHaveLength(2 + 20);
+  });
+});
+
+describe('runSoak', () => {
+  it('refuses to measure without --expose-gc instead of reporting a heap without collection', async () => {
+    await expect(runSoak({ warmupMinutes: 0, soakMinutes: 1 })).rejects.toThrow('--expose-gc');
+  });
+});

@@ -1,0 +1,165 @@
+// Turns raw benchmark runs into the JSON report (figures with spread, targets) and a readable table.
+import type { CodecRun } from './children.js';
+import { REACTION_BOUNDARIES, type ReactionRun } from './reaction.js';
+import type { SimSpeedRuns } from './sim-speed.js';
+import type { SoakRun } from './soak.js';
+import type { StartupRun } from './startup.js';
+import { figureOf, type Figure } from './stats.js';
+import type { WireFloor } from './wire.js';
+
+export interface RawResults {
+  readonly codec: readonly CodecRun[];
+  readonly reaction: readonly ReactionRun[];
+  readonly reactionStream: readonly ReactionRun[];
+  readonly sim: readonly SimSpeedRuns[];
+  readonly soak: readonly SoakRun[];
+  readonly soakMinutes: number;
+  readonly startupTsx: readonly StartupRun[];
+  readonly startupBundle: readonly StartupRun[];
+  readonly wire: WireFloor;
+}
+
+export interface TargetCheck {
+  readonly figure: string;
+  readonly target: string;
+  readonly median: number;
+  readonly met: boolean;
+}
+
+const latency = (runs: readonly ReactionRun[], boundaries: string) => ({
+  p50: figureOf(runs.map((run) => run.p50)),
+  p99: figureOf(runs.map((run) => run.p99)),
+  max: figureOf(runs.map((run) => run.max)),
+  runs: runs.length,
+  faultsPerRun: runs[0]?.count ?? 0,
+  telemetryHz: 1000,
+  boundaries,
+  /** Why the tail is what it is: windows hit by a V8 collection or an involuntary context switch, and the rest. */
+  disturbances: {
+    windowsWithGc: runs.reduce((sum, run) => sum + run.windowsWithGc, 0),
+    windowsPreempted: runs.reduce((sum, run) => sum + run.windowsPreempted, 0),
+    p99UndisturbedUs: figureOf(runs.map((run) => run.p99UndisturbedUs)),
+    maxUndisturbedUs: figureOf(runs.map((run) => run.maxUndisturbedUs)),
+  },
+});
+
+/** Every figure of the issue, each a median of runs with its spread, plus the extras that explain them. */
+export function buildFigures(raw: RawResults) {
+  const reactionUs = latency(raw.reaction, REACTION_BOUNDARIES.direct);
+  const warm = raw.sim.flatMap((runs) => runs.warm);
+  return {
+    reactionUs,
+    reactionViaStreamUs: latency(raw.reactionStream, REACTION_BOUNDARIES.stream),
+    wireFrameUs: {
+      ...raw.wire,
+      reactionP99Ratio: figureOf(raw.reaction.map((run) => run.p99 / raw.wire.wireFrameUs)),
+    },
+    decodeFramesPerSec: figureOf(raw.codec.map((run) => run.decodeFramesPerSec)),
+    frameReaderFramesPerSec: figureOf(raw.codec.map((run) => run.frameReaderFramesPerSec)),
+    firmataFramesPerSec: figureOf(raw.codec.map((run) => run.firmataFramesPerSec)),
+    decodeToFirmataRatio: figureOf(raw.codec.map((run) => run.decodeFramesPerSec / run.firmataFramesPerSec)),
+    firmataBytesPerSample: raw.codec[0]?.firmataBytesPerSample ?? 0,
+    simSpeedFactor: figureOf(warm.map((run) => run.simSpeedFactor)),
+    simSpeedFactorCold: figureOf(raw.sim.map((runs) => runs.cold.simSpeedFactor)),
+    simVirtualSecondsPerSession: figureOf(warm.map((run) => run.virtualMs / 1000)),
+    heapGrowthMBPerHour: figureOf(raw.soak.map((run) => run.heapGrowthMBPerHour)),
+    heapSlopeMBPerHour: figureOf(raw.soak.map((run) => run.heapSlopeMBPerHour)),
+    soakVirtualMinutes: raw.soakMinutes,
+    soakExtrapolated: raw.soakMinutes < 60,
+    startupMs: figureOf(raw.startupTsx.map((run) => run.spawnToReadyMs)),
+    startupBundledMs: figureOf(raw.startupBundle.map((run) => run.spawnToReadyMs)),
+    startupModulesLoadedMs: figureOf(raw.startupTsx.map((run) => run.modulesLoadedMs)),
+    startupBundledModulesLoadedMs: figureOf(raw.startupBundle.map((run) => run.modulesLoadedMs)),
+  };
+}
+
+export type Figures = ReturnType<typeof buildFigures>;
+
+/** The issue's targets, judged on the medians. */
+export function checkTargets(figures: Figures): TargetCheck[] {
+  const check = (figure: string, target: string, median: number, met: boolean): TargetCheck => ({
+    figure,
+    target,
+    median,
+    met,
+  });
+  return [
+    check('reactionUs.p99', '<= 100', figures.reactionUs.p99.median, figures.reactionUs.p99.median <= 100),
+    check('reactionUs.max', '<= 2000', figures.reactionUs.max.median, figures.reactionUs.max.median <= 2000),
+    check(
+      'decodeFramesPerSec',
+      '>= 1000000',
+      figures.decodeFramesPerSec.median,
+      figures.decodeFramesPerSec.median >= 1e6,
+    ),
+    check(
+      'decodeToFirmataRatio',
+      '> 1 (ahead of Firmata)',
+      figures.decodeToFirmataRatio.median,
+      figures.decodeToFirmataRatio.median > 1,
+    ),
+    check('simSpeedFactor', '>= 1000', figures.simSpeedFactor.median, figures.simSpeedFactor.median >= 1000),
+    check('heapGrowthMBPerHour', '<= 5', figures.heapGrowthMBPerHour.median, figures.heapGrowthMBPerHour.median <= 5),
+    check('startupMs', '<= 300', figures.startupMs.median, figures.startupMs.median <= 300),
+    check('startupBundledMs', '<= 300', figures.startupBundledMs.median, figures.startupBundledMs.median <= 300),
+  ];
+}
+
+function formatNumber(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 100_000) return Math.round(value).toLocaleString('en-US');
+  if (magnitude >= 100) return value.toFixed(0);
+  if (magnitude >= 1) return value.toFixed(1);
+  return value.toFixed(3);
+}
+
+const spread = (figure: Figure): string => `${formatNumber(figure.min)} .. ${formatNumber(figure.max)}`;
+
+/** A fixed-width table: one row per figure (median, min .. max over runs, runs, target). */
+export function formatTable(figures: Figures, targets: readonly TargetCheck[]): string {
+  const targetOf = (name: string): string => {
+    const found = targets.find((target) => target.figure === name);
+    return found === undefined ? '' : `${found.target} ${found.met ? 'MET' : 'NOT MET'}`;
+  };
+  const rows: [string, Figure, string][] = [
+    ['reactionUs.p50', figures.reactionUs.p50, ''],
+    ['reactionUs.p99', figures.reactionUs.p99, targetOf('reactionUs.p99')],
+    ['reactionUs.max', figures.reactionUs.max, targetOf('reactionUs.max')],
+    ['  p99 of undisturbed windows', figures.reactionUs.disturbances.p99UndisturbedUs, 'diagnostic'],
+    ['  max of undisturbed windows', figures.reactionUs.disturbances.maxUndisturbedUs, 'diagnostic'],
+    ['reactionViaStreamUs.p50', figures.reactionViaStreamUs.p50, ''],
+    ['reactionViaStreamUs.p99', figures.reactionViaStreamUs.p99, ''],
+    ['reactionViaStreamUs.max', figures.reactionViaStreamUs.max, ''],
+    ['wireFrameUs (115200 baud)', figureOf([figures.wireFrameUs.wireFrameUs]), 'physical floor'],
+    ['reactionUs.p99 / wireFrameUs', figures.wireFrameUs.reactionP99Ratio, ''],
+    ['decodeFramesPerSec', figures.decodeFramesPerSec, targetOf('decodeFramesPerSec')],
+    ['frameReaderFramesPerSec', figures.frameReaderFramesPerSec, ''],
+    ['firmataFramesPerSec', figures.firmataFramesPerSec, ''],
+    ['decode / firmata', figures.decodeToFirmataRatio, targetOf('decodeToFirmataRatio')],
+    ['simSpeedFactor (warm)', figures.simSpeedFactor, targetOf('simSpeedFactor')],
+    ['simSpeedFactor (cold, 1st session)', figures.simSpeedFactorCold, ''],
+    ['heapGrowthMBPerHour', figures.heapGrowthMBPerHour, targetOf('heapGrowthMBPerHour')],
+    ['heapSlopeMBPerHour', figures.heapSlopeMBPerHour, ''],
+    ['startupMs (tsx, warm cache)', figures.startupMs, targetOf('startupMs')],
+    ['startupBundledMs (esbuild)', figures.startupBundledMs, targetOf('startupBundledMs')],
+  ];
+  const cells = rows.map(([name, figure, target]) => [
+    name,
+    formatNumber(figure.median),
+    spread(figure),
+    String(figure.values.length),
+    target,
+  ]);
+  const header = ['figure', 'median', 'min .. max', 'runs', 'target'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((row) => (row[column] as string).length)),
+  );
+  const render = (row: string[]): string =>
+    row
+      .map((cell, column) =>
+        column === 1 || column === 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+      )
+      .join('  ')
+      .trimEnd();
+  return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(render)].join('\n');
+}

@@ -1,0 +1,72 @@
+// Simulation speed: virtual seconds per wall second for a full professional session on the simulated pen.
+import { readFileSync } from 'node:fs';
+import { parsePlan, type Plan } from '../src/policy/index.js';
+import { runSimulatedSession } from '../src/wiring/sim-session.js';
+
+/** The professional plan the benchmark runs: several areas, 6 passes each. */
+export const PRO_PLAN_PATH = new URL('./plans/pro-six-passes.json', import.meta.url);
+/** Credential the benchmark's pro session expects and sends (a bench fixture, not a secret). */
+const BENCH_CREDENTIAL = 'bench-pro-unlock';
+
+/** Reads and validates the bench plan. Throws Error naming the fields when it is refused. */
+export function loadProPlan(): Plan {
+  const parsed = parsePlan(JSON.parse(readFileSync(PRO_PLAN_PATH, 'utf8')) as unknown);
+  if (!parsed.ok)
+    throw new Error(`bench plan refused: ${parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  return parsed.plan;
+}
+
+export interface SimSessionRun {
+  /** Virtual ms of the whole run (pen boot, connect, session, wind-down) per wall ms. */
+  readonly simSpeedFactor: number;
+  readonly virtualMs: number;
+  readonly wallMs: number;
+  readonly passes: number;
+  readonly areas: number;
+}
+
+/**
+ * Runs one professional session (unlock, every plan area, 6 passes each) on the simulated pen and
+ * times it. Throws Error when the session does not complete with every pass done, so a fast but
+ * broken simulation cannot pass for a fast one.
+ */
+export async function measureSimSession(plan: Plan, seed: number): Promise<SimSessionRun> {
+  const startMs = performance.now();
+  const result = await runSimulatedSession({
+    input: { plan, mode: 'pro', proCredentialExpected: BENCH_CREDENTIAL },
+    unlockCredential: BENCH_CREDENTIAL,
+    seed,
+  });
+  const wallMs = performance.now() - startMs;
+  const { summary, simulation } = result;
+  const passes = summary.areas.reduce((sum, area) => sum + area.passes, 0);
+  const expected = plan.areas.reduce((sum, area) => sum + area.passes, 0);
+  if (summary.outcome !== 'completed' || passes !== expected) {
+    throw new Error(
+      `bench session ended ${summary.outcome} (${summary.outcomeReason}) with ${passes}/${expected} passes`,
+    );
+  }
+  return {
+    simSpeedFactor: simulation.nowMs / wallMs,
+    virtualMs: simulation.nowMs,
+    wallMs,
+    passes,
+    areas: summary.areas.length,
+  };
+}
+
+export interface SimSpeedRuns {
+  /** The first session of a fresh process (cold JIT): what one `mnpen session --sim` sees. */
+  readonly cold: SimSessionRun;
+  /** The following sessions in the same process. */
+  readonly warm: readonly SimSessionRun[];
+}
+
+/** One cold session then `warmSessions` more, seeds `seed`, `seed + 1`, ... */
+export async function measureSimSpeed(warmSessions: number, seed = 1): Promise<SimSpeedRuns> {
+  const plan = loadProPlan();
+  const cold = await measureSimSession(plan, seed);
+  const warm: SimSessionRun[] = [];
+  for (let i = 1; i <= warmSessions; i++) warm.push(await measureSimSession(plan, seed + i));
+  return { cold, warm };
+}
