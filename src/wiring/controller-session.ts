@@ -56,7 +56,8 @@ export class ControllerSession {
   /** Delivers an event to the machine; events after it stopped (final state or shutdown) are dropped. */
   send(event: ControllerEvent): void {
     if (this.actor.getSnapshot().status !== 'active') return;
-    this.recorder.audit('event', event.type === 'TELEMETRY' ? { type: 'TELEMETRY' } : event);
+    // NOTE: telemetry (50 Hz) is not a command or a decision: auditing it would be one durable write per sample.
+    if (event.type !== 'TELEMETRY') this.recorder.audit('event', event);
     this.actor.send(event);
   }
 
