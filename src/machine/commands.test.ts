@@ -95,7 +95,7 @@ const PUNCTURES_PER_STEP = 40 * 12;
 
 /** S6: usage never exceeds a budget by more than one step's increment. */
 function checkExposureBound(input: ControllerInput, snapshot: ControllerSnapshot): void {
-  const budgets = snapshot.context.budgets;
+  const budgets = snapshot.context.settings.budgets;
   let session = 0;
   for (const area of snapshot.context.areas) {
     expect(area.punctures).toBeLessThan(budgets.areaPunctures + PUNCTURES_PER_STEP);

@@ -52,14 +52,33 @@ export interface PenIdentity {
   readonly needleCount: number;
 }
 
-export interface ControllerContext {
-  readonly mode: Mode;
+/** Settings fixed when the machine is created (the input, after the safe fallbacks of S4 and S8). */
+export interface ControllerSettings {
   readonly plan: Plan;
   readonly proCredentialExpected: string | null;
-  readonly proUnlocked: boolean;
   readonly passDebounceMs: number;
   readonly budgets: ExposureBudgets;
   readonly profileCapsUm: Partial<Record<AreaId, number>>;
+}
+
+/** Raw contact sense and the latest pen readings, whatever the state; replaced as a whole on each reading. */
+export interface PenReadings {
+  readonly penContact: boolean;
+  readonly lastContactAtMs: number;
+  readonly lastContactStrokeCount: number;
+  readonly lastPenTimeMs: number;
+  readonly lastStrokeCount: number;
+}
+
+/**
+ * NOTE: keep this at 19 top-level keys or fewer. XState's `assign` copies the context on every
+ * event (TELEMETRY at 50 Hz); above 19 keys V8 builds the copy in dictionary mode, about ten times
+ * slower to copy and to read. Group new fields (as `settings` and `penReadings` are) instead.
+ */
+export interface ControllerContext {
+  readonly mode: Mode;
+  readonly settings: ControllerSettings;
+  readonly proUnlocked: boolean;
   readonly pen: PenIdentity | null;
   readonly sessionStarted: boolean;
   readonly areas: readonly AreaProgress[];
@@ -69,12 +88,7 @@ export interface ControllerContext {
   readonly speedAcked: boolean;
   /** Last depth sent with SET_DEPTH (0: none). S1: never above the current cap. */
   readonly commandedDepthUm: number;
-  /** Raw contact sense and the latest pen readings, whatever the state. */
-  readonly penContact: boolean;
-  readonly lastContactAtMs: number;
-  readonly lastContactStrokeCount: number;
-  readonly lastPenTimeMs: number;
-  readonly lastStrokeCount: number;
+  readonly penReadings: PenReadings;
   readonly faults: readonly FaultEntry[];
   readonly refusals: readonly ReasonEntry[];
   readonly clamps: readonly ReasonEntry[];
@@ -82,6 +96,15 @@ export interface ControllerContext {
   readonly outcome: Outcome | null;
   readonly outcomeReason: string | null;
 }
+
+/** Pen readings before any reading arrived. */
+export const NO_PEN_READINGS: PenReadings = {
+  penContact: false,
+  lastContactAtMs: 0,
+  lastContactStrokeCount: 0,
+  lastPenTimeMs: 0,
+  lastStrokeCount: 0,
+};
 
 /** Builds the initial context. Bad settings fall back safely and are listed in `clamps` (S4, S8). */
 export function createInitialContext(input: ControllerInput): ControllerContext {
@@ -116,12 +139,14 @@ export function createInitialContext(input: ControllerInput): ControllerContext 
   });
   return {
     mode: input.mode,
-    plan: input.plan,
-    proCredentialExpected: input.proCredentialExpected || null,
+    settings: {
+      plan: input.plan,
+      proCredentialExpected: input.proCredentialExpected || null,
+      passDebounceMs,
+      budgets,
+      profileCapsUm: input.profileCapsUm ?? {},
+    },
     proUnlocked: false,
-    passDebounceMs,
-    budgets,
-    profileCapsUm: input.profileCapsUm ?? {},
     pen: null,
     sessionStarted: false,
     areas,
@@ -129,11 +154,7 @@ export function createInitialContext(input: ControllerInput): ControllerContext 
     depthAcked: false,
     speedAcked: false,
     commandedDepthUm: 0,
-    penContact: false,
-    lastContactAtMs: 0,
-    lastContactStrokeCount: 0,
-    lastPenTimeMs: 0,
-    lastStrokeCount: 0,
+    penReadings: NO_PEN_READINGS,
     faults: [],
     refusals: [],
     clamps,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Fault, PenState, Sku, TelemetryFlag } from '../protocol/index.js';
 import { applyContactEdge, createPassCounter } from '../policy/index.js';
-import { createInitialContext, type ControllerContext } from './context.js';
+import { NO_PEN_READINGS, createInitialContext, type ControllerContext } from './context.js';
 import type { ControllerEvent, TelemetryEvent } from './events.js';
 import { guards } from './guards.js';
 import { penIdentityFrom, sessionSettings } from './logic.js';
@@ -128,7 +128,9 @@ describe('area and arming guards', () => {
 
   it('isArmAckInContact needs contact sensed', () => {
     const armAck: ControllerEvent = { type: 'COMMAND_ACKED', command: 'ARM', note: 0, appliedValue: 0 };
-    expect(check('isArmAckInContact', sessionContext({ penContact: true }), armAck)).toBe(true);
+    expect(
+      check('isArmAckInContact', sessionContext({ penReadings: { ...NO_PEN_READINGS, penContact: true } }), armAck),
+    ).toBe(true);
     expect(check('isArmAckInContact', sessionContext(), armAck)).toBe(false);
     expect(check('isArmAck', sessionContext(), armAck)).toBe(true);
   });
@@ -169,7 +171,10 @@ describe('pass guards (S5)', () => {
   it('S6: 12 needles x 100 strokes reach a 1200-puncture budget: isExposureReachedAtLiftOff and isExposureReachedLive against the budget', () => {
     const context = inContact(
       sessionContext({
-        budgets: { areaPunctures: 1200, areaContactMs: 1e9, sessionPunctures: 1e9, sessionContactMs: 1e9 },
+        settings: {
+          ...sessionContext().settings,
+          budgets: { areaPunctures: 1200, areaContactMs: 1e9, sessionPunctures: 1e9, sessionContactMs: 1e9 },
+        },
       }),
       1,
     );

@@ -57,11 +57,11 @@ export const guards = {
   /** UNLOCK_PRO carries exactly the expected credential; no expected credential: never (S9). */
   isProCredentialValid: ({ context, event }: GuardArgs) =>
     event.type === 'UNLOCK_PRO' &&
-    context.proCredentialExpected !== null &&
+    context.settings.proCredentialExpected !== null &&
     typeof event.credential === 'string' &&
-    event.credential === context.proCredentialExpected,
+    event.credential === context.settings.proCredentialExpected,
   /** The plan was written for another mode than the session's. */
-  isPlanModeMismatch: ({ context }: GuardArgs) => context.plan.mode !== context.mode,
+  isPlanModeMismatch: ({ context }: GuardArgs) => context.settings.plan.mode !== context.mode,
   /** Professional mode not unlocked (S9). */
   isProModeLocked: ({ context }: GuardArgs) => context.mode === 'pro' && !context.proUnlocked,
   /** No cartridge, or one without needles, per INFO. */
@@ -85,7 +85,7 @@ export const guards = {
   isArmAck: ({ event }: GuardArgs) => event.type === 'COMMAND_ACKED' && event.command === 'ARM',
   /** ARM acknowledged while the skin is already touched: the pass starts at once. */
   isArmAckInContact: ({ context, event }: GuardArgs) =>
-    event.type === 'COMMAND_ACKED' && event.command === 'ARM' && context.penContact,
+    event.type === 'COMMAND_ACKED' && event.command === 'ARM' && context.penReadings.penContact,
   hasClampNote: ({ event }: GuardArgs) => event.type === 'COMMAND_ACKED' && event.note !== 0,
   isDisarmRefused: ({ event }: GuardArgs) => event.type === 'COMMAND_NAKED' && event.command === 'DISARM',
   /** The contact edge starts a new pass on the current area. */
@@ -123,8 +123,10 @@ export const guards = {
   /** Telemetry shows a budget reached during the contact in progress (S6). */
   isExposureReachedLive: ({ context, event }: GuardArgs) =>
     event.type === 'TELEMETRY' &&
-    exposureBreach(context, { atMs: event.deviceTickMs ?? context.lastPenTimeMs, strokeCount: event.strokeCount }) !==
-      null,
+    exposureBreach(context, {
+      atMs: event.deviceTickMs ?? context.penReadings.lastPenTimeMs,
+      strokeCount: event.strokeCount,
+    }) !== null,
   /** Telemetry shows contact that no edge reported (a lost EVENT_CONTACT): count it as a pass start. */
   hasTelemetryContact: ({ context, event }: GuardArgs) =>
     event.type === 'TELEMETRY' &&

@@ -82,7 +82,7 @@ export function sessionSettings(context: ControllerContext): { areas: AreaProgre
       skuUm: pen?.maxDepthUm ?? 0,
       modeUm: modeCapUm(context.mode, context.proUnlocked),
       areaUm: areaCapUm(context.mode, area),
-      profileUm: context.profileCapsUm[area],
+      profileUm: context.settings.profileCapsUm[area],
       planUm: progress.planDepthUm,
     });
     const depthUm = floorToStepUm(cap.capUm);
@@ -139,12 +139,16 @@ export function withCounter(progress: AreaProgress, counter: PassCounterState, n
 /** What a contact edge does to the current area's counter (`ignored` with no current area). */
 export function edgeOnCurrent(context: ControllerContext, edge: ContactEdge): EdgeResult | null {
   const progress = currentProgress(context);
-  return progress === undefined ? null : applyContactEdge(progress.counter, edge, context.passDebounceMs);
+  return progress === undefined ? null : applyContactEdge(progress.counter, edge, context.settings.passDebounceMs);
 }
 
 /** A contact edge from a telemetry sample (its pen time, or the latest known one). */
 export function telemetryEdge(context: ControllerContext, event: TelemetryEvent): ContactEdge {
-  return { contact: true, atMs: event.deviceTickMs ?? context.lastPenTimeMs, strokeCount: event.strokeCount };
+  return {
+    contact: true,
+    atMs: event.deviceTickMs ?? context.penReadings.lastPenTimeMs,
+    strokeCount: event.strokeCount,
+  };
 }
 
 /**
@@ -165,7 +169,7 @@ export function exposureBreach(
   return checkExposure(
     { punctures: progress.punctures + livePunctures, contactMs: progress.contactMs + liveMs },
     { punctures: session.punctures + livePunctures, contactMs: session.contactMs + liveMs },
-    context.budgets,
+    context.settings.budgets,
   );
 }
 

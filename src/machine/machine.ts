@@ -145,7 +145,7 @@ export const controllerMachine = controllerSetup.createMachine({
               refuseAndEnd(
                 'isPlanModeMismatch',
                 PolicyReason.PLAN_MODE_MISMATCH,
-                ({ context }) => `plan ${context.plan.mode}`,
+                ({ context }) => `plan ${context.settings.plan.mode}`,
               ),
               refuseAndEnd('isProModeLocked', PolicyReason.PRO_MODE_LOCKED, () => 'UNLOCK_PRO first'),
               refuseAndEnd('hasNoCartridge', PolicyReason.NO_CARTRIDGE, () => 'no cartridge with needles'),
@@ -236,7 +236,7 @@ export const controllerMachine = controllerSetup.createMachine({
                           { type: 'countEdge', params: { source: 'event' } },
                           {
                             type: 'startDebounceTimer',
-                            params: ({ context }) => ({ debounceMs: context.passDebounceMs }),
+                            params: ({ context }) => ({ debounceMs: context.settings.passDebounceMs }),
                           },
                         ],
                       },

@@ -20,8 +20,8 @@ export function modelEvents(input: ControllerInput): (snapshot: ControllerSnapsh
   const areas = input.plan.areas.map((entry) => entry.area);
   return (snapshot) => {
     const context = snapshot.context;
-    const atMs = context.lastPenTimeMs;
-    const strokes = context.lastStrokeCount;
+    const atMs = context.penReadings.lastPenTimeMs;
+    const strokes = context.penReadings.lastStrokeCount;
     const depthUm = context.commandedDepthUm;
     const telemetry = (fields: Partial<ControllerEvent & { type: 'TELEMETRY' }>): ControllerEvent => ({
       type: 'TELEMETRY',
@@ -90,7 +90,7 @@ export function serializeAbstract(snapshot: ControllerSnapshot): string {
     c.currentArea,
     c.depthAcked,
     c.speedAcked,
-    c.penContact,
+    c.penReadings.penContact,
     c.areas.map((a) => [a.passes, a.passesOpened, a.locked, a.counter.inContact, a.counter.passOpen]),
   ]);
 }

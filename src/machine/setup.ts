@@ -27,6 +27,11 @@ interface StepArgs {
   readonly event: ControllerEvent;
 }
 
+function hasKeys(patch: Partial<ControllerContext>): boolean {
+  for (const key in patch) if (Object.hasOwn(patch, key)) return true;
+  return false;
+}
+
 /**
  * A named action that applies a pure step: its patch, then its side effects in order. Typed with
  * `never` as the enqueued action type so setup's own action union is not inferred from itself.
@@ -38,7 +43,8 @@ function stepAction<TParams extends ParameterizedObject['params'] | undefined = 
     ({ context, event, enqueue }, params) => {
       const result = step({ context, event }, params);
       const run = enqueue as unknown as StepEnqueue;
-      run.assign(result.patch);
+      // An empty patch would still copy the context and the snapshot: skipped.
+      if (hasKeys(result.patch)) run.assign(result.patch);
       for (const effect of result.effects) run(effect);
     },
   );
@@ -87,11 +93,8 @@ export const controllerSetup = setup({
     noteSetupAck: assign(({ event }) => steps.noteSetupAck(event)),
     noteMeasuredDepth: assign(({ context, event }) => steps.noteMeasuredDepth(context, event)),
     // One assign (one context copy, one snapshot) per drive telemetry instead of two.
-    trackDriveReadings: assign(({ context, event }) => ({
-      ...steps.trackPenReadings(context, event),
-      ...steps.noteMeasuredDepth(context, event),
-    })),
-    clearAfterReset: assign(() => steps.clearAfterReset()),
+    trackDriveReadings: assign(({ context, event }) => steps.trackDriveReadings(context, event)),
+    clearAfterReset: assign(({ context }) => steps.clearAfterReset(context)),
     beginSession: stepAction(({ context }) => steps.beginSession(context)),
     notePenClamp: stepAction(({ context, event }) => steps.notePenClamp(context, event)),
     notePenRefusal: stepAction(({ context, event }) => steps.notePenRefusal(context, event)),

@@ -8,7 +8,14 @@ import {
   puncturesFor,
   type ContactEdge,
 } from '../policy/index.js';
-import { currentProgress, progressOf, updateCurrent, type AreaProgress, type ControllerContext } from './context.js';
+import {
+  currentProgress,
+  progressOf,
+  updateCurrent,
+  type AreaProgress,
+  type ControllerContext,
+  type PenReadings,
+} from './context.js';
 import type {
   ControllerActionName,
   ControllerActionParams,
@@ -34,29 +41,42 @@ export interface Step {
 
 const none: Step = { patch: {}, effects: [] };
 
-/** Latest pen readings and raw contact sense from a contact or telemetry event. */
+/** Latest pen readings and raw contact sense from a contact or telemetry event (a new `penReadings`). */
 export function trackPenReadings(context: ControllerContext, event: ControllerEvent): Partial<ControllerContext> {
+  const before = context.penReadings;
   const edge = contactEdgeOf(event);
   if (edge !== null) {
-    return {
+    const penReadings: PenReadings = {
       penContact: edge.contact,
       lastContactAtMs: edge.atMs,
       lastContactStrokeCount: edge.strokeCount,
-      lastPenTimeMs: Math.max(context.lastPenTimeMs, edge.atMs),
+      lastPenTimeMs: Math.max(before.lastPenTimeMs, edge.atMs),
       lastStrokeCount: edge.strokeCount,
     };
+    return { penReadings };
   }
   if (event.type === 'TELEMETRY') {
-    const lastPenTimeMs = Math.max(context.lastPenTimeMs, event.deviceTickMs ?? context.lastPenTimeMs);
+    const lastPenTimeMs = Math.max(before.lastPenTimeMs, event.deviceTickMs ?? before.lastPenTimeMs);
     const contact = (event.flags & TelemetryFlag.CONTACT) !== 0;
-    const readings = { lastPenTimeMs, lastStrokeCount: event.strokeCount, penContact: contact };
     // A contact first seen in telemetry (its edge lost) starts at this sample, not at an older edge.
-    if (contact && !context.penContact) {
-      return { ...readings, lastContactAtMs: lastPenTimeMs, lastContactStrokeCount: event.strokeCount };
-    }
-    return readings;
+    const contactStarts = contact && !before.penContact;
+    const penReadings: PenReadings = {
+      penContact: contact,
+      lastContactAtMs: contactStarts ? lastPenTimeMs : before.lastContactAtMs,
+      lastContactStrokeCount: contactStarts ? event.strokeCount : before.lastContactStrokeCount,
+      lastPenTimeMs,
+      lastStrokeCount: event.strokeCount,
+    };
+    return { penReadings };
   }
   return {};
+}
+
+/** Drive telemetry: the pen readings and the deepest measured depth in one patch (one context copy). */
+export function trackDriveReadings(context: ControllerContext, event: ControllerEvent): Partial<ControllerContext> {
+  const readings = trackPenReadings(context, event);
+  const depth = noteMeasuredDepth(context, event);
+  return depth.areas === undefined ? readings : { ...readings, areas: depth.areas };
 }
 
 export function storePenInfo(event: ControllerEvent): Partial<ControllerContext> {
@@ -150,7 +170,8 @@ export type EdgeSource = 'event' | 'telemetry' | 'sense';
 function edgeFrom(context: ControllerContext, event: ControllerEvent, source: EdgeSource): ContactEdge | null {
   if (source === 'event') return contactEdgeOf(event);
   if (source === 'telemetry') return event.type === 'TELEMETRY' ? telemetryEdge(context, event) : null;
-  return { contact: true, atMs: context.lastContactAtMs, strokeCount: context.lastContactStrokeCount };
+  const { lastContactAtMs, lastContactStrokeCount } = context.penReadings;
+  return { contact: true, atMs: lastContactAtMs, strokeCount: lastContactStrokeCount };
 }
 
 /**
@@ -162,7 +183,7 @@ export function countEdge(context: ControllerContext, event: ControllerEvent, so
   const edge = edgeFrom(context, event, source);
   if (progress === undefined || edge === null) return none;
   const before = progress.counter;
-  const { state, outcome } = applyContactEdge(before, edge, context.passDebounceMs);
+  const { state, outcome } = applyContactEdge(before, edge, context.settings.passDebounceMs);
   if (outcome === 'ignored') return none;
   const needles = context.pen?.needleCount ?? 0;
   const effects: Effect[] = [];
@@ -215,7 +236,8 @@ function endOpenPass(context: ControllerContext): Step {
   const progress = currentProgress(context);
   if (progress === undefined || !progress.counter.passOpen) return none;
   const needles = context.pen?.needleCount ?? 0;
-  const counter = forceEndPass(progress.counter, context.lastPenTimeMs, context.lastStrokeCount);
+  const { lastPenTimeMs, lastStrokeCount } = context.penReadings;
+  const counter = forceEndPass(progress.counter, lastPenTimeMs, lastStrokeCount);
   let updated = withCounter(progress, counter, needles);
   const effects: Effect[] = [
     { type: 'recordPassEnded', params: passEnded(progress, counter.passes, counter, needles) },
@@ -258,7 +280,7 @@ export function noteMeasuredDepth(context: ControllerContext, event: ControllerE
 }
 
 /** After RESET: link-session state forgotten, the professional unlock too (S9); session counts kept (S5). */
-export function clearAfterReset(): Partial<ControllerContext> {
+export function clearAfterReset(context: ControllerContext): Partial<ControllerContext> {
   return {
     pen: null,
     proUnlocked: false,
@@ -266,7 +288,7 @@ export function clearAfterReset(): Partial<ControllerContext> {
     depthAcked: false,
     speedAcked: false,
     commandedDepthUm: 0,
-    penContact: false,
+    penReadings: { ...context.penReadings, penContact: false },
     outcome: null,
     outcomeReason: null,
   };
