@@ -115,9 +115,9 @@ describe('crash harness', () => {
       // NOTE: the kill point is a random acknowledged pass (1..5 of the 6 the plan allows) plus up to 60 ms: always mid-session.
       const killAtPass = 1 + Math.floor(next() * (2 * PASS_LIMIT - 1));
       const { acknowledged, killed } = await runAndKill(sessionArgs, killAtPass, Math.floor(next() * 60));
-      if (killed) killedMidSession++;
       acknowledgedTotal += acknowledged.length;
 
+      let unfinished = false;
       const store = openStore(db);
       try {
         expect(store.integrityCheck(), `trial ${trial}`).toBe('ok');
@@ -125,11 +125,14 @@ describe('crash harness', () => {
         expect(session, `trial ${trial}: session record`).toBeDefined();
         const opened = store.passes(session!.sessionId).map((pass) => `${pass.area}#${pass.passNumber}`);
         for (const ack of acknowledged) expect(opened, `trial ${trial}`).toContain(`${ack.area}#${ack.passNumber}`);
+        unfinished = session!.endedAtMs === null;
       } finally {
         store.close();
       }
 
-      if (!killed) continue;
+      // A kill that landed after the session ended (or no kill) leaves nothing to resume.
+      if (!killed || !unfinished) continue;
+      killedMidSession++;
       const resumed = await runCli([...sessionArgs, '--json']);
       expect(resumed.code, `trial ${trial} resume: ${resumed.stderr}`).toBe(0);
       const store2 = openStore(db);
