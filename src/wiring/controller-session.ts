@@ -45,6 +45,7 @@ export class ControllerSession {
   ) {
     this.recorder = deps.recorder ?? NULL_RECORDER;
     this.actor = createActor(this.provideMachine(), { input });
+    this.actor.subscribe({ error: (error) => this.failSafe(error) });
   }
 
   /** Starts the machine and asks it to connect. */
@@ -99,8 +100,8 @@ export class ControllerSession {
         armDrive: () => this.command('ARM', {}),
         disarmDrive: () => this.command('DISARM', {}),
         // NOTE: STOP and ESTOP take the link's priority path, ahead of every queued command.
-        stopNeedles: () => void this.link?.realtime('STOP'),
-        emergencyStop: () => void this.link?.realtime('ESTOP'),
+        stopNeedles: () => this.realtime('STOP'),
+        emergencyStop: () => this.realtime('ESTOP'),
         resetPen: () => {
           this.command('RESET_FAULT', {});
           this.command('HOME', {});
@@ -192,6 +193,29 @@ export class ControllerSession {
     );
   }
 
+  private realtime(name: 'STOP' | 'ESTOP'): void {
+    this.recorder.audit('command', { name });
+    this.link?.realtime(name);
+  }
+
+  /**
+   * The machine threw (e.g. a durable record could not be written): nothing decides any more, so
+   * the needles stop now and the link goes quiet, which also lets the pen's lease lapse.
+   */
+  private failSafe(error: unknown): void {
+    // NOTE: a dead controller with a live heartbeat would keep the drive running: stop and drop the link.
+    this.link?.realtime('STOP');
+    this.link?.close();
+    this.cancelDebounce();
+    const detail = error instanceof Error ? error.message : String(error);
+    try {
+      this.recorder.fault({ code: 0, reason: 'CONTROLLER_ERROR', detail });
+    } catch {
+      // The recorder may be what failed; the stop above does not depend on it.
+    }
+    this.ended({ outcome: 'fault', reason: 'CONTROLLER_ERROR' });
+  }
+
   private cancelDebounce(): void {
     if (this.debounceTimer !== null) this.deps.clock.clearTimer(this.debounceTimer);
     this.debounceTimer = null;
@@ -200,7 +224,15 @@ export class ControllerSession {
   private ended(end: SessionEndedParams): void {
     if (this.endedWith !== null) return;
     this.endedWith = end;
-    this.recorder.sessionEnded(end);
-    for (const waiter of this.endWaiters.splice(0)) waiter(end);
+    try {
+      this.recorder.sessionEnded(end);
+    } finally {
+      for (const waiter of this.endWaiters.splice(0)) waiter(end);
+    }
+  }
+
+  /** How the session ended, as the machine (or the fail-safe) reported it; null while running. */
+  get end(): SessionEndedParams | null {
+    return this.endedWith;
   }
 }

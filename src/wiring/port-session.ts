@@ -94,7 +94,7 @@ export async function runPortSession(options: PortSessionOptions): Promise<{ sum
   await new Promise((resolve) => setTimeout(resolve, 100));
   subscription.unsubscribe();
   process.off('SIGINT', onSigint);
-  const machineSummary = summarize(session.actor.getSnapshot().context, session.penInfo);
+  const machineSummary = summarize(session.actor.getSnapshot().context, session.penInfo, session.end);
   session.shutdown();
   const summary: SessionSummary =
     preRefusals.length > 0

@@ -98,7 +98,7 @@ export async function runSimulatedSession(options: SimulatedSessionOptions): Pro
     observe();
     return false;
   }, 300);
-  const machineSummary = summarize(session.actor.getSnapshot().context, session.penInfo);
+  const machineSummary = summarize(session.actor.getSnapshot().context, session.penInfo, session.end);
   const summary: SessionSummary = {
     ...machineSummary,
     ...(preRefusals.length > 0

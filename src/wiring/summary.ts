@@ -1,6 +1,6 @@
 // The session summary: one JSON-ready object built from the machine's final context, and its readable table.
 import type { ControllerContext } from '../machine/context.js';
-import type { FaultEntry, Outcome, ReasonEntry } from '../machine/events.js';
+import type { FaultEntry, Outcome, ReasonEntry, SessionEndedParams } from '../machine/events.js';
 import type { Payload } from '../protocol/index.js';
 
 export interface AreaSummary {
@@ -39,11 +39,19 @@ export interface SessionSummary {
   readonly virtualDurationMs?: number;
 }
 
-/** Builds the summary; `outcome` falls back to 'aborted' when the machine never reached an end. */
-export function summarize(context: ControllerContext, info: Payload<'INFO'> | null): SessionSummary {
+/**
+ * Builds the summary. When the machine never reached an end, the session's own end (e.g. the
+ * fail-safe's 'fault') is used, else 'aborted'.
+ */
+export function summarize(
+  context: ControllerContext,
+  info: Payload<'INFO'> | null,
+  sessionEnd: SessionEndedParams | null = null,
+): SessionSummary {
+  const fromSession = context.outcome === null && sessionEnd !== null;
   return {
-    outcome: context.outcome ?? 'aborted',
-    outcomeReason: context.outcomeReason,
+    outcome: context.outcome ?? sessionEnd?.outcome ?? 'aborted',
+    outcomeReason: fromSession ? sessionEnd.reason : context.outcomeReason,
     mode: context.mode,
     pen:
       info === null
