@@ -35,6 +35,8 @@ export class ControllerSession {
   private debounceTimer: TimerHandle | null = null;
   private readonly recorder: SessionRecorder;
   private endedWith: SessionEndedParams | null = null;
+  /** Audit entries raised while an event is being dispatched; null outside a dispatch. */
+  private pendingAudit: [kind: string, detail: unknown][] | null = null;
   private readonly endWaiters: ((end: SessionEndedParams) => void)[] = [];
   private info: Payload<'INFO'> | null = null;
   private lastPenState = 0;
@@ -58,8 +60,28 @@ export class ControllerSession {
   send(event: ControllerEvent): void {
     if (this.actor.getSnapshot().status !== 'active') return;
     // NOTE: telemetry (50 Hz) is not a command or a decision: auditing it would be one durable write per sample.
-    if (event.type !== 'TELEMETRY') this.recorder.audit('event', event);
-    this.actor.send(event);
+    if (event.type === 'TELEMETRY') return this.actor.send(event);
+    // NOTE: audit rows are durable writes; they are written after the machine has reacted (a STOP is
+    // already on the wire), in causal order: the event, then the commands it caused.
+    const outer = this.pendingAudit === null;
+    if (outer) this.pendingAudit = [];
+    this.pendingAudit!.push(['event', event]);
+    try {
+      this.actor.send(event);
+    } finally {
+      if (outer) this.flushAudit();
+    }
+  }
+
+  private audit(kind: string, detail: unknown): void {
+    if (this.pendingAudit !== null) this.pendingAudit.push([kind, detail]);
+    else this.recorder.audit(kind, detail);
+  }
+
+  private flushAudit(): void {
+    const entries = this.pendingAudit ?? [];
+    this.pendingAudit = null;
+    for (const [kind, detail] of entries) this.recorder.audit(kind, detail);
   }
 
   get penInfo(): Payload<'INFO'> | null {
@@ -179,7 +201,7 @@ export class ControllerSession {
   private command<N extends PenCommandName>(name: N, payload: Payload<N>): void {
     const link = this.link;
     if (link === null) return;
-    this.recorder.audit('command', { name, payload });
+    this.audit('command', { name, payload });
     link.command(name, payload).then(
       (result: CommandResult) =>
         this.send(
@@ -194,8 +216,8 @@ export class ControllerSession {
   }
 
   private realtime(name: 'STOP' | 'ESTOP'): void {
-    this.recorder.audit('command', { name });
     this.link?.realtime(name);
+    this.audit('command', { name });
   }
 
   /**
