@@ -19,15 +19,12 @@ function isBundleCurrent() {
   return true;
 }
 
-let main;
+let runMain;
 if (isBundleCurrent()) {
-  ({ main } = await import(bundle));
+  ({ runMain } = await import(bundle));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../src/cli/main.ts'));
+  ({ runMain } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
-});
+await runMain();

@@ -26,11 +26,13 @@ export async function main(argv: readonly string[], out: CommandOutput): Promise
   }
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntryPoint) {
-  const code = await main(process.argv.slice(2), {
+/** Runs the command line of this process and sets its exit code (the entry of bin/mnpen.js and of tsx). */
+export async function runMain(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
   });
-  process.exitCode = code;
 }
+
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntryPoint) await runMain();

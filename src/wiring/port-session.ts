@@ -94,16 +94,7 @@ export async function runPortSession(options: PortSessionOptions): Promise<{ sum
   await new Promise((resolve) => setTimeout(resolve, 100));
   subscription.unsubscribe();
   process.off('SIGINT', onSigint);
-  const machineSummary = summarize(session.actor.getSnapshot().context, session.penInfo, session.end);
+  const summary = summarize(session.actor.getSnapshot().context, session.penInfo, session.end, preRefusals);
   session.shutdown();
-  const summary: SessionSummary =
-    preRefusals.length > 0
-      ? {
-          ...machineSummary,
-          outcome: 'refused',
-          outcomeReason: preRefusals[0]!.reason,
-          refusals: [...preRefusals, ...machineSummary.refusals],
-        }
-      : machineSummary;
   return { summary };
 }

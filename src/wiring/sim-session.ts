@@ -98,16 +98,8 @@ export async function runSimulatedSession(options: SimulatedSessionOptions): Pro
     observe();
     return false;
   }, 300);
-  const machineSummary = summarize(session.actor.getSnapshot().context, session.penInfo, session.end);
   const summary: SessionSummary = {
-    ...machineSummary,
-    ...(preRefusals.length > 0
-      ? {
-          outcome: 'refused',
-          outcomeReason: preRefusals[0]!.reason,
-          refusals: [...preRefusals, ...machineSummary.refusals],
-        }
-      : {}),
+    ...summarize(session.actor.getSnapshot().context, session.penInfo, session.end, preRefusals),
     virtualDurationMs: simulation.nowMs - startedAtMs,
   };
   session.shutdown();

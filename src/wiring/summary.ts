@@ -40,18 +40,21 @@ export interface SessionSummary {
 }
 
 /**
- * Builds the summary. When the machine never reached an end, the session's own end (e.g. the
- * fail-safe's 'fault') is used, else 'aborted'.
+ * Builds the summary. Refusals from the pre-start rules (`preRefusals`) make the outcome
+ * 'refused' and come first. Otherwise, when the machine never reached an end, the session's own
+ * end (e.g. the fail-safe's 'fault') is used, else 'aborted'.
  */
 export function summarize(
   context: ControllerContext,
   info: Payload<'INFO'> | null,
   sessionEnd: SessionEndedParams | null = null,
+  preRefusals: readonly ReasonEntry[] = [],
 ): SessionSummary {
+  const refused = preRefusals[0];
   const fromSession = context.outcome === null && sessionEnd !== null;
   return {
-    outcome: context.outcome ?? sessionEnd?.outcome ?? 'aborted',
-    outcomeReason: fromSession ? sessionEnd.reason : context.outcomeReason,
+    outcome: refused ? 'refused' : (context.outcome ?? sessionEnd?.outcome ?? 'aborted'),
+    outcomeReason: refused ? refused.reason : fromSession ? sessionEnd.reason : context.outcomeReason,
     mode: context.mode,
     pen:
       info === null
@@ -78,7 +81,7 @@ export function summarize(
       lockReason: area.lockReason,
     })),
     faults: context.faults,
-    refusals: context.refusals,
+    refusals: [...preRefusals, ...context.refusals],
     clamps: context.clamps,
     stops: context.stops,
   };
