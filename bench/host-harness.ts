@@ -1,5 +1,6 @@
 // Drives one real ControllerSession (machine + PenLink) against the bench pen in virtual time.
 import { VirtualClock } from '../src/clock/clock.js';
+import { HOME_MAX_DEPTH_UM } from '../src/limits/index.js';
 import type { ControllerInput } from '../src/machine/events.js';
 import { parsePlan } from '../src/policy/index.js';
 import { ControllerSession } from '../src/wiring/controller-session.js';
@@ -7,7 +8,7 @@ import { BenchPen, benchTelemetry } from './bench-pen.js';
 import { openBenchPort, type BenchPort, type BenchPortKind } from './bench-port.js';
 
 /** Depth of the bench plan's single area, um (the home cap). */
-export const BENCH_DEPTH_UM = 250;
+export const BENCH_DEPTH_UM = HOME_MAX_DEPTH_UM;
 
 /** A home session on one area, the simplest plan that reaches the treating state. */
 export function benchInput(): ControllerInput {

@@ -1,4 +1,5 @@
 // Tests of the pen's link rules: sequencing, duplicates, replays, realtime bypass, refusals and drops (S8, S14, S15).
+import { DEFAULT_STROKE_HZ } from '../src/limits/index.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -262,7 +263,7 @@ describe('S8 S14: refused and dropped frames', () => {
       ['NAK', { refusedSeq: s(4), reason: Reason.UNKNOWN_TYPE, expectedSeq: s(5) }],
     ]);
     const diagnostics = harness.firmware.diagnostics();
-    expect([diagnostics.targetDepthUm, diagnostics.targetStrokeHz, diagnostics.telemetryRateHz]).toEqual([0, 50, 0]);
+    expect([diagnostics.targetDepthUm, diagnostics.targetStrokeHz, diagnostics.telemetryRateHz]).toEqual([0, DEFAULT_STROKE_HZ, 0]);
   });
 
   it('refuses a pen-to-host message, a realtime frame with a payload and an unknown non-command id at once', () => {

@@ -1,6 +1,5 @@
 // The pen's main program: boot, self-test, homing, command and realtime handling, supervision and reports on a 1 ms tick.
 import {
-  DEFAULT_LEASE_MS,
   Fault,
   PenState,
   Reason,
@@ -11,6 +10,7 @@ import {
   type PenStateCode,
   type ReasonCode,
 } from '../src/protocol/index.js';
+import { DEPTH_RANGE_UM, LEASE_MS } from '../src/limits/index.js';
 import type { PenConfig } from './api.js';
 import { executeCommand, type CommandTarget } from './commands.js';
 import { configBlockCrc, decodeConfigBlock } from './config.js';
@@ -36,7 +36,7 @@ const STATE_FAULT = PenState.FAULT;
 const FAULT_NONE = Fault.NONE;
 
 /** NOTE: used only while the stored block is corrupt (and FAULT is latched): the lowest cap, the default lease. */
-const FALLBACK_CONFIG: PenConfig = { sku: Sku.HOME, serialNumber: 0, leaseMs: DEFAULT_LEASE_MS };
+const FALLBACK_CONFIG: PenConfig = { sku: Sku.HOME, serialNumber: 0, leaseMs: LEASE_MS };
 
 /** The main program behind `createFirmware`: one instance per power-on. */
 export class PenProgram implements PenFirmware, LinkHandler, CommandTarget, ReportSource {
@@ -61,7 +61,7 @@ export class PenProgram implements PenFirmware, LinkHandler, CommandTarget, Repo
   private configCrc = 0;
   /** Rebuilt with each configuration load: cap and lease come only from the checked block. */
   private limiter = new Limiter(SKU_MAX_DEPTH_UM[Sku.HOME]);
-  private lease = new Lease(DEFAULT_LEASE_MS);
+  private lease = new Lease(LEASE_MS);
   /** True once the self-test passed since the last boot-level reset. */
   private selfTestPassed = false;
   /** True until the first self-test: only power-on homes by itself; after RESET_FAULT the host sends HOME. */
@@ -231,7 +231,7 @@ export class PenProgram implements PenFirmware, LinkHandler, CommandTarget, Repo
   private latchFault(fault: FaultCode): void {
     if (this.state === PenState.FAULT) return;
     const wasArmed = this.state === PenState.ARMED;
-    const commandedDepthUm = clampInt(this.axis.setpointUm, 0, 2500);
+    const commandedDepthUm = clampInt(this.axis.setpointUm, DEPTH_RANGE_UM.min, DEPTH_RANGE_UM.max);
     this.state = PenState.FAULT;
     this.faultCode = fault;
     this.drive.stop();

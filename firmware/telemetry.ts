@@ -1,4 +1,5 @@
 // Telemetry: exact-rate scheduling (accumulator) and the TELEMETRY/STATUS payload, built in a reused object.
+import { DEPTH_RANGE_UM, STROKE_RANGE_HZ } from '../src/limits/index.js';
 import { TelemetryFlag, type Payload } from '../src/protocol/index.js';
 import type { DepthAxis } from './depth-axis.js';
 import type { Sensors } from './sensors.js';
@@ -74,9 +75,9 @@ export function fillReport(report: ReportPayload, nowMs: number, source: ReportS
   report.state = source.state;
   report.faultCode = source.faultCode;
   report.flags = reportFlags(source);
-  report.commandedDepthUm = clampInt(axis.setpointUm, 0, 2500);
+  report.commandedDepthUm = clampInt(axis.setpointUm, DEPTH_RANGE_UM.min, DEPTH_RANGE_UM.max);
   report.measuredDepthUm = clampInt(sensors.encoderUm, -32768, 32767);
-  report.commandedStrokeHz = drive.running ? clampInt(drive.targetHz, 0, 150) : 0;
+  report.commandedStrokeHz = drive.running ? clampInt(drive.targetHz, 0, STROKE_RANGE_HZ.max) : 0;
   report.measuredStrokeHz = clampInt(drive.measuredHz, 0, 0xffff);
   report.strokeCount = drive.strokeCount >>> 0;
   report.motorCurrentMa = clampInt(sensors.motorCurrentMa, 0, 0xffff);

@@ -1,4 +1,8 @@
 // Tuning figures of the pen firmware: every threshold, rate and time the issue left open, with its unit.
+import {
+  DEFAULT_STROKE_HZ as PRODUCT_DEFAULT_STROKE_HZ,
+  OVER_DEPTH_MARGIN_UM as PRODUCT_OVER_DEPTH_MARGIN_UM,
+} from '../src/limits/index.js';
 
 // Link
 /** Sequenced frames (HELLO and commands) waiting for the control loop. */
@@ -30,8 +34,8 @@ export const HOMING_MARGIN_UM = 500;
 export const HOMING_SETTLE_MS = 100;
 
 // Limiter
-/** Measured depth above cap + this latches OVER_DEPTH, um (domain: cap + 0.05 mm). */
-export const OVER_DEPTH_MARGIN_UM = 50;
+/** Measured depth above cap + this latches OVER_DEPTH, um (the limits table: cap + 0.05 mm). */
+export const OVER_DEPTH_MARGIN_UM = PRODUCT_OVER_DEPTH_MARGIN_UM;
 /** Allowed |measured - setpoint| before tracking counts as lost, um. */
 export const TRACKING_TOLERANCE_UM = 100;
 /** Consecutive out-of-tolerance ticks that latch DEPTH_TRACKING. */
@@ -46,8 +50,8 @@ export const ENCODER_MOTION_EXPECTED_UM = 20;
 export const ENCODER_PLAUSIBLE_MARGIN_UM = 200;
 
 // Stroke drive
-/** Stroke rate used by ARM before any SET_SPEED: the lowest rate, Hz. */
-export const DEFAULT_STROKE_HZ = 50;
+/** Stroke rate used by ARM before any SET_SPEED (the limits table's default), Hz. */
+export const DEFAULT_STROKE_HZ = PRODUCT_DEFAULT_STROKE_HZ;
 /** Motor command ramp during spin-up, Hz per ms. */
 export const MOTOR_RAMP_HZ_PER_MS = 1;
 /** Time after the ramp reaches its target before stall checks start, ms. */

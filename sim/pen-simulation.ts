@@ -3,7 +3,8 @@ import type { BindingInterface } from '@serialport/bindings-interface';
 import type { CreateFirmware, PenConfig } from '../firmware/api.js';
 import { encodeConfigBlock } from '../firmware/config.js';
 import { createFirmware } from '../firmware/pen-firmware.js';
-import { DEFAULT_LEASE_MS, type SkuCode } from '../src/protocol/index.js';
+import { LEASE_MS } from '../src/limits/index.js';
+import type { SkuCode } from '../src/protocol/index.js';
 import { VirtualClock } from '../src/clock/clock.js';
 import { FaultInjector } from './faults.js';
 import { SimulatedLink } from './link.js';
@@ -20,7 +21,7 @@ export interface PenSimulationOptions {
   readonly sku: SkuCode;
   /** Default: derived from the seed. */
   readonly serialNumber?: number;
-  /** Default DEFAULT_LEASE_MS. */
+  /** Default LEASE_MS. */
   readonly leaseMs?: number;
   /** Default: a fresh cartridge (id derived from the seed, DEFAULT_NEEDLE_COUNT needles); null for none. */
   readonly cartridge?: { readonly id: number; readonly needleCount: number } | null;
@@ -102,7 +103,7 @@ export class PenSimulation {
       configBlock = (options.encodeConfigBlock ?? encodeConfigBlock)({
         sku: options.sku,
         serialNumber,
-        leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+        leaseMs: options.leaseMs ?? LEASE_MS,
       });
     }
     return new PenSimulation(options, configBlock, random);

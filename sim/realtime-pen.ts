@@ -2,7 +2,8 @@
 import type { Duplex } from 'node:stream';
 import { encodeConfigBlock } from '../firmware/config.js';
 import { createFirmware } from '../firmware/pen-firmware.js';
-import { DEFAULT_LEASE_MS, type SkuCode } from '../src/protocol/index.js';
+import { LEASE_MS } from '../src/limits/index.js';
+import type { SkuCode } from '../src/protocol/index.js';
 import { createOperatorScript, OperatorRunner, type OperatorArea, type OperatorScriptOptions } from './operator.js';
 import { SimulatedPen } from './simulated-pen.js';
 
@@ -39,7 +40,7 @@ export function startRealtimePen(options: RealtimePenOptions): RealtimePen {
     configBlock: encodeConfigBlock({
       sku: options.sku,
       serialNumber: options.serialNumber ?? options.seed,
-      leaseMs: DEFAULT_LEASE_MS,
+      leaseMs: LEASE_MS,
     }),
     createFirmware,
     ...(options.cartridge ? { cartridge: options.cartridge } : {}),

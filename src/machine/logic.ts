@@ -27,8 +27,8 @@ import {
 } from './context.js';
 import type { ReasonEntry, TelemetryEvent } from './events.js';
 
-/** NOTE: measured depth above the active cap by more than this is a latched fault (domain.md, S1). */
-export const MEASURED_DEPTH_TOLERANCE_UM = 50;
+/** NOTE: measured depth above the active cap by more than this is a latched fault (the limits table, S1). */
+export { OVER_DEPTH_MARGIN_UM as MEASURED_DEPTH_TOLERANCE_UM } from '../limits/index.js';
 
 const CLAMP_REASON = {
   sku: PolicyReason.DEPTH_CLAMPED_TO_SKU_CAP,

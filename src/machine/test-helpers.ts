@@ -1,6 +1,6 @@
 // Test support for the controller machine: sample INFO, plans, and an actor that records its side effects.
 import { createActor, type Actor } from 'xstate';
-import { PROTOCOL_VERSION, PenState, Sku, type Payload } from '../protocol/index.js';
+import { PROTOCOL_VERSION, PenState, SKU_MAX_DEPTH_UM, Sku, type Payload } from '../protocol/index.js';
 import { parsePlan, type Plan } from '../policy/index.js';
 import type { ControllerActionName, ControllerEvent, ControllerInput } from './events.js';
 import { controllerMachine } from './machine.js';
@@ -14,7 +14,7 @@ export function sampleInfo(overrides: Partial<Payload<'INFO'>> = {}): Payload<'I
     firmwarePatch: 0,
     sku: Sku.HOME,
     serialNumber: 1001,
-    maxDepthUm: 250,
+    maxDepthUm: SKU_MAX_DEPTH_UM[Sku.HOME],
     depthStepUm: 50,
     minStrokeHz: 50,
     maxStrokeHz: 150,
@@ -33,7 +33,7 @@ export function sampleInfo(overrides: Partial<Payload<'INFO'>> = {}): Payload<'I
 
 /** INFO of a pro SKU pen. */
 export function proInfo(overrides: Partial<Payload<'INFO'>> = {}): Payload<'INFO'> {
-  return sampleInfo({ sku: Sku.PRO, maxDepthUm: 2500, ...overrides });
+  return sampleInfo({ sku: Sku.PRO, maxDepthUm: SKU_MAX_DEPTH_UM[Sku.PRO], ...overrides });
 }
 
 /** A validated plan; throws with the errors if `json` is not valid. */

@@ -1,4 +1,5 @@
 // Treatment areas, modes and their depth caps (domain.md "Modes and depth caps", "Per-area professional caps").
+import { HOME_MAX_DEPTH_UM, PRO_MAX_DEPTH_UM } from '../limits/index.js';
 
 /** Treatment mode: a lay user at home, or a trained clinician ("professional"). */
 export type Mode = 'home' | 'pro';
@@ -21,17 +22,17 @@ export const AREA_IDS = [
 ] as const;
 export type AreaId = (typeof AREA_IDS)[number];
 
-/** NOTE: home cap is a product policy (no regulation sets one); every home area is capped here. */
-export const HOME_CAP_UM = 250;
-/** Professional mode's absolute maximum (clinic devices reach 2.5 mm). */
-export const PRO_CAP_UM = 2500;
+/** NOTE: home cap is a product policy (no regulation sets one): the home SKU maximum of the limits table. */
+export const HOME_CAP_UM = HOME_MAX_DEPTH_UM;
+/** Professional mode's absolute maximum (clinic devices reach 2.5 mm): the pro SKU maximum. */
+export const PRO_CAP_UM = PRO_MAX_DEPTH_UM;
 
 /**
  * Professional per-area caps, micrometres. Weak sources: defaults that a signed clinic profile
  * may only lower. NOTE: periorbital stays at the home cap (never inside the orbital rim).
  */
 export const PRO_AREA_CAP_UM: Readonly<Record<AreaId, number>> = Object.freeze({
-  periorbital: 250,
+  periorbital: HOME_MAX_DEPTH_UM,
   forehead: 500,
   nose: 500,
   perioral: 500,
@@ -42,13 +43,10 @@ export const PRO_AREA_CAP_UM: Readonly<Record<AreaId, number>> = Object.freeze({
   jawline: 1000,
   cheeks: 1500,
   scalp: 1500,
-  body: 2500,
+  body: PRO_MAX_DEPTH_UM,
 });
 
-/** NOTE: passes per area per session never exceed this, whatever a plan asks (domain.md "Passes"). */
-export const MAX_PASSES_PER_AREA = 6;
-/** Stroke rate a plan gets when it names none, Hz. */
-export const DEFAULT_STROKE_HZ = 100;
+export { DEFAULT_STROKE_HZ, MAX_PASSES_PER_AREA } from '../limits/index.js';
 
 /** True when `value` is one of the known area ids. */
 export function isAreaId(value: unknown): value is AreaId {

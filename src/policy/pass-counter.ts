@@ -1,7 +1,9 @@
 // Pass counting from the pen's contact edges (S5): pure reducer with the lift-off debounce.
 
-/** Default debounce: a lift-off shorter than this, then contact again, is the same pass (ms, pen time). */
-export const DEFAULT_PASS_DEBOUNCE_MS = 150;
+import { PASS_DEBOUNCE_MS } from '../limits/index.js';
+
+/** Default debounce (the limits table): a lift-off shorter than this, then contact again, is the same pass (ms, pen time). */
+export const DEFAULT_PASS_DEBOUNCE_MS = PASS_DEBOUNCE_MS;
 
 /** A contact edge as reported by EVENT_CONTACT: pen time (ms) and the pen's stroke counter. */
 export interface ContactEdge {

@@ -1,5 +1,6 @@
 // Treatment-rule defaults in one validated configuration; a clinic profile may only tighten them.
 import { z } from 'zod';
+import { HOME_MAX_DEPTH_UM, MAX_PASSES_PER_AREA, PRO_MAX_DEPTH_UM } from '../limits/index.js';
 
 /** Treatment mode, as in plans: lay user at home, or a trained clinician. */
 export type TreatmentMode = 'home' | 'pro';
@@ -16,15 +17,15 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
  */
 const bounded = {
   /** NOTE: home cap is a product policy of 0.25 mm; never above it. */
-  homeMaxDepthUm: int(0, 250),
-  proMaxDepthUm: int(0, 2500),
+  homeMaxDepthUm: int(0, HOME_MAX_DEPTH_UM),
+  proMaxDepthUm: int(0, PRO_MAX_DEPTH_UM),
   /** NOTE: 4-6 passes per area is the guidance; the controller never allows more than 6. */
-  maxPassesPerArea: int(1, 6),
+  maxPassesPerArea: int(1, MAX_PASSES_PER_AREA),
   homeMinIntervalDays: int(7, 365),
   proMinIntervalDays: int(28, 365),
   patchTestMinWaitHours: int(24, 24 * 14),
   patchTestAreas: z.array(z.enum(PATCH_TEST_AREA_CHOICES)).min(1),
-  patchTestMaxDepthUm: int(50, 250),
+  patchTestMaxDepthUm: int(50, HOME_MAX_DEPTH_UM),
   patchTestMaxPasses: int(1, 1),
   /** NOTE: 22 is the age for which the FDA cleared the procedure. */
   minClientAgeYears: int(22, 120),
@@ -46,14 +47,14 @@ export type TreatmentConfigField = keyof TreatmentConfig;
 
 /** The product defaults: the safe value a missing field takes. */
 export const DEFAULT_TREATMENT_CONFIG: TreatmentConfig = Object.freeze({
-  homeMaxDepthUm: 250,
-  proMaxDepthUm: 2500,
-  maxPassesPerArea: 6,
+  homeMaxDepthUm: HOME_MAX_DEPTH_UM,
+  proMaxDepthUm: PRO_MAX_DEPTH_UM,
+  maxPassesPerArea: MAX_PASSES_PER_AREA,
   homeMinIntervalDays: 7,
   proMinIntervalDays: 28,
   patchTestMinWaitHours: 24,
   patchTestAreas: Object.freeze(['jawline', 'neck']) as TreatmentConfig['patchTestAreas'],
-  patchTestMaxDepthUm: 250,
+  patchTestMaxDepthUm: HOME_MAX_DEPTH_UM,
   patchTestMaxPasses: 1,
   minClientAgeYears: 22,
   screeningMaxAgeHours: 24,

@@ -1,16 +1,14 @@
 // Message catalog: the single source of message ids, field layouts, units and ranges for both sides.
+import { DEPTH_RANGE_UM, PRO_MAX_DEPTH_UM, STROKE_RANGE_HZ, TELEMETRY_RATE_RANGE_HZ } from '../limits/index.js';
 import { Reason, type ReasonCode } from './codes.js';
 
 export type FieldType = 'u8' | 'u16' | 'i16' | 'u32';
 
 export const FIELD_BYTES: Readonly<Record<FieldType, number>> = { u8: 1, u16: 2, i16: 2, u32: 4 };
 
-/** Protocol-wide ranges: the pro SKU's maximum bounds every depth on the wire. */
-export const DEPTH_RANGE_UM = { min: 0, max: 2500 } as const;
-export const DEPTH_STEP_UM = 50;
-export const STROKE_RANGE_HZ = { min: 50, max: 150 } as const;
-export const TELEMETRY_RATE_RANGE_HZ = { min: 0, max: 1000 } as const;
-export const DEFAULT_LEASE_MS = 200;
+/** Protocol-wide ranges come from the limits table (the pro SKU's maximum bounds every depth on the wire). */
+export { DEPTH_RANGE_UM, DEPTH_STEP_UM, STROKE_RANGE_HZ, TELEMETRY_RATE_RANGE_HZ } from '../limits/index.js';
+const DEPTH_MAX = PRO_MAX_DEPTH_UM;
 
 export interface FieldSpec {
   readonly name: string;
@@ -60,11 +58,11 @@ const telemetryFields = [
     'u16',
     'um',
     0,
-    2500,
+    DEPTH_MAX,
     'depth actuator setpoint now: slews toward the applied SET_DEPTH while armed, 0 when retracted',
   ),
   f('measuredDepthUm', 'i16', 'um', -32768, 32767, 'depth encoder reading'),
-  f('commandedStrokeHz', 'u16', 'Hz', 0, 150, 'stroke rate setpoint (0 when disarmed)'),
+  f('commandedStrokeHz', 'u16', 'Hz', 0, STROKE_RANGE_HZ.max, 'stroke rate setpoint (0 when disarmed)'),
   f('measuredStrokeHz', 'u16', 'Hz', 0, U16, 'measured stroke rate'),
   f('strokeCount', 'u32', 'strokes', 0, U32, 'strokes since boot'),
   f('motorCurrentMa', 'u16', 'mA', 0, U16, 'motor current'),
@@ -96,8 +94,8 @@ export const MESSAGES = {
       f('firmwarePatch', 'u8', 'version', 0, U8, 'firmware patch version'),
       f('sku', 'u8', 'Sku', 1, 2, '1 home, 2 pro'),
       f('serialNumber', 'u32', 'id', 0, U32, 'pen serial number'),
-      f('maxDepthUm', 'u16', 'um', 0, 2500, "SKU's absolute maximum depth"),
-      f('depthStepUm', 'u16', 'um', 1, 2500, 'depth actuator step'),
+      f('maxDepthUm', 'u16', 'um', 0, DEPTH_MAX, "SKU's absolute maximum depth"),
+      f('depthStepUm', 'u16', 'um', 1, DEPTH_MAX, 'depth actuator step'),
       f('minStrokeHz', 'u8', 'Hz', 0, U8, 'lowest stroke rate'),
       f('maxStrokeHz', 'u8', 'Hz', 0, U8, 'highest stroke rate'),
       f('leaseMs', 'u16', 'ms', 1, U16, 'drive lease renewed by HEARTBEAT'),
@@ -145,14 +143,18 @@ export const MESSAGES = {
     kind: 'command',
     direction: 'toPen',
     doc: 'sets the needle depth; floored to the step, clamped to the SKU maximum (ACK notes both)',
-    fields: [f('depthUm', 'u16', 'um', 0, 2500, 'needle depth', Reason.DEPTH_OUT_OF_RANGE)],
+    fields: [
+      f('depthUm', 'u16', 'um', DEPTH_RANGE_UM.min, DEPTH_RANGE_UM.max, 'needle depth', Reason.DEPTH_OUT_OF_RANGE),
+    ],
   },
   SET_SPEED: {
     type: 0x12,
     kind: 'command',
     direction: 'toPen',
     doc: 'sets the stroke rate',
-    fields: [f('strokeHz', 'u16', 'Hz', 50, 150, 'stroke rate', Reason.SPEED_OUT_OF_RANGE)],
+    fields: [
+      f('strokeHz', 'u16', 'Hz', STROKE_RANGE_HZ.min, STROKE_RANGE_HZ.max, 'stroke rate', Reason.SPEED_OUT_OF_RANGE),
+    ],
   },
   ARM: { type: 0x13, kind: 'command', direction: 'toPen', doc: 'starts the drive under the lease', fields: [] },
   DISARM: { type: 0x14, kind: 'command', direction: 'toPen', doc: 'stops the motor and retracts', fields: [] },
@@ -169,7 +171,17 @@ export const MESSAGES = {
     kind: 'command',
     direction: 'toPen',
     doc: 'sets the telemetry rate (0 stops it)',
-    fields: [f('rateHz', 'u16', 'Hz', 0, 1000, 'telemetry frames per second', Reason.TELEMETRY_RATE_OUT_OF_RANGE)],
+    fields: [
+      f(
+        'rateHz',
+        'u16',
+        'Hz',
+        TELEMETRY_RATE_RANGE_HZ.min,
+        TELEMETRY_RATE_RANGE_HZ.max,
+        'telemetry frames per second',
+        Reason.TELEMETRY_RATE_OUT_OF_RANGE,
+      ),
+    ],
   },
   STOP: {
     type: 0x20,
@@ -226,7 +238,7 @@ export const MESSAGES = {
       tick,
       f('faultCode', 'u8', 'Fault', 1, U8, 'the fault'),
       f('measuredDepthUm', 'i16', 'um', -32768, 32767, 'depth reading when it latched'),
-      f('commandedDepthUm', 'u16', 'um', 0, 2500, 'depth setpoint when it latched'),
+      f('commandedDepthUm', 'u16', 'um', 0, DEPTH_MAX, 'depth setpoint when it latched'),
     ],
   },
   EVENT_STOPPED: {

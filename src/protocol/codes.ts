@@ -1,4 +1,5 @@
 // Stable wire codes: pen states, reason codes and fault codes. Grouped, never renumbered, 0 reserved.
+import { HOME_MAX_DEPTH_UM, PRO_MAX_DEPTH_UM } from '../limits/index.js';
 
 /** Protocol version spoken by this codec. A peer speaking another version is refused. */
 export const PROTOCOL_VERSION = 1;
@@ -11,7 +12,10 @@ export const Sku = {
 export type SkuCode = (typeof Sku)[keyof typeof Sku];
 
 /** Absolute maximum depth per SKU, micrometres. */
-export const SKU_MAX_DEPTH_UM: Readonly<Record<SkuCode, number>> = { [Sku.HOME]: 250, [Sku.PRO]: 2500 };
+export const SKU_MAX_DEPTH_UM: Readonly<Record<SkuCode, number>> = {
+  [Sku.HOME]: HOME_MAX_DEPTH_UM,
+  [Sku.PRO]: PRO_MAX_DEPTH_UM,
+};
 
 /** Pen state as reported in TELEMETRY, STATUS and INFO. */
 export const PenState = {

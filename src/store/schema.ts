@@ -1,5 +1,6 @@
 // Record schema and its migrations, versioned by SQLite's user_version.
 import type Database from 'better-sqlite3';
+import { DEPTH_RANGE_UM, MAX_PASSES_PER_AREA, STROKE_RANGE_HZ } from '../limits/index.js';
 
 /** `PRAGMA application_id` of an mnpen store: "MNPN". A file with another id is not ours. */
 export const STORE_APPLICATION_ID = 0x4d4e504e;
@@ -66,9 +67,9 @@ CREATE TABLE session_areas (
   session_id INTEGER NOT NULL REFERENCES sessions (session_id),
   area TEXT NOT NULL,
   position INTEGER NOT NULL,
-  depth_um INTEGER NOT NULL CHECK (depth_um BETWEEN 0 AND 2500),
-  stroke_hz INTEGER NOT NULL CHECK (stroke_hz BETWEEN 0 AND 150),
-  pass_limit INTEGER NOT NULL CHECK (pass_limit BETWEEN 0 AND 6),
+  depth_um INTEGER NOT NULL CHECK (depth_um BETWEEN ${DEPTH_RANGE_UM.min} AND ${DEPTH_RANGE_UM.max}),
+  stroke_hz INTEGER NOT NULL CHECK (stroke_hz BETWEEN 0 AND ${STROKE_RANGE_HZ.max}),
+  pass_limit INTEGER NOT NULL CHECK (pass_limit BETWEEN 0 AND ${MAX_PASSES_PER_AREA}),
   passes INTEGER NOT NULL DEFAULT 0,
   strokes INTEGER NOT NULL DEFAULT 0,
   punctures INTEGER NOT NULL DEFAULT 0,

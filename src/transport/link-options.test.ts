@@ -1,6 +1,6 @@
 // Link options and sequence arithmetic: defaults, S4-style rejection of bad values, u16 wrap-around.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LEASE_MS } from '../protocol/index.js';
+import { LEASE_MS } from '../limits/index.js';
 import { seqDistance } from './command-window.js';
 import { DEFAULT_LINK_OPTIONS, resolveLinkOptions } from './link-options.js';
 
@@ -14,7 +14,7 @@ describe('link options', () => {
       helloMaxAttempts: 5,
       deadLinkTimeoutMs: 150,
     });
-    expect(DEFAULT_LINK_OPTIONS.deadLinkTimeoutMs).toBeLessThan(DEFAULT_LEASE_MS);
+    expect(DEFAULT_LINK_OPTIONS.deadLinkTimeoutMs).toBeLessThan(LEASE_MS);
     expect(resolveLinkOptions({ windowSize: 8 }).windowSize).toBe(8);
   });
 

@@ -1,5 +1,5 @@
 // Link timing and window options: defaults and validation.
-import { DEFAULT_LEASE_MS } from '../protocol/index.js';
+import { DEAD_LINK_TIMEOUT_MS, HEARTBEAT_PERIOD_MS, LEASE_MS } from '../limits/index.js';
 
 export interface LinkOptions {
   /** Commands in flight at most (unanswered seqs on the wire). The pen remembers 8 answers. */
@@ -19,10 +19,10 @@ export interface LinkOptions {
 /** Largest window: the pen answers duplicates of its last 8 answered commands only. */
 export const MAX_WINDOW_SIZE = 8;
 
-export const DEFAULT_HEARTBEAT_PERIOD_MS = 50;
+export const DEFAULT_HEARTBEAT_PERIOD_MS = HEARTBEAT_PERIOD_MS;
 
 /**
- * Defaults. NOTE: deadLinkTimeoutMs (150) is below the pen's default lease (DEFAULT_LEASE_MS,
+ * Defaults. NOTE: deadLinkTimeoutMs (150) is below the pen's default lease (LEASE_MS,
  * 200), so the host gives up on the link before the pen stops by itself, and a heartbeat every
  * 50 ms leaves three chances per lease.
  */
@@ -32,7 +32,7 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   maxAttempts: 5,
   helloTimeoutMs: 100,
   helloMaxAttempts: 5,
-  deadLinkTimeoutMs: Math.min(150, DEFAULT_LEASE_MS),
+  deadLinkTimeoutMs: Math.min(DEAD_LINK_TIMEOUT_MS, LEASE_MS),
 };
 
 /** Largest accepted value of each option: nothing unbounded (S4). */

@@ -9,8 +9,8 @@ import { NULL_RECORDER, type SessionRecorder } from './recorder.js';
 
 /** Telemetry rate asked of the pen during a session, Hz. */
 export const SESSION_TELEMETRY_HZ = 50;
-/** Heartbeat period while connected, ms (the pen's lease is 200 ms; the link declares death after 150 ms of silence). */
-export const HEARTBEAT_PERIOD_MS = 50;
+export { HEARTBEAT_PERIOD_MS } from '../limits/index.js';
+import { HEARTBEAT_PERIOD_MS } from '../limits/index.js';
 
 export interface ControllerSessionDeps {
   readonly clock: Clock;
