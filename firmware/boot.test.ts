@@ -4,7 +4,7 @@ import { Fault, PenState, Reason, Sku } from '../src/protocol/index.js';
 import { encodeConfigBlock } from './config.js';
 import { HOMING_SEARCH_UM } from './depth-axis.js';
 import { SelfTestCheck } from './self-test.js';
-import { FirmwareHarness } from './test-support.js';
+import { FirmwareHarness } from '../test/support/firmware-harness.js';
 import { HOMING_SETTLE_MS, HOMING_SLEW_UM_PER_MS, SELF_TEST_DURATION_MS } from './tuning.js';
 
 function stateOf(harness: FirmwareHarness): number {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Reason, Sku } from '../src/protocol/index.js';
 import { applyDepthCommand } from './depth-command.js';
-import { FirmwareHarness } from './test-support.js';
+import { FirmwareHarness } from '../test/support/firmware-harness.js';
 
 describe('applyDepthCommand', () => {
   it('S3: floors to the 50 um step with DEPTH_FLOORED_TO_STEP, never rounds up', () => {

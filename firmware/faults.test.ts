@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Fault, PenState, Reason } from '../src/protocol/index.js';
-import { FirmwareHarness } from './test-support.js';
+import { FirmwareHarness } from '../test/support/firmware-harness.js';
 
 function armedHarness(depthUm = 1000): FirmwareHarness {
   const harness = new FirmwareHarness();

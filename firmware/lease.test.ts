@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PenState, Reason, Sku, TelemetryFlag, encodeFrame, slipEncode } from '../src/protocol/index.js';
 import { Lease } from './lease.js';
-import { FirmwareHarness } from './test-support.js';
+import { FirmwareHarness } from '../test/support/firmware-harness.js';
 
 /** Arms, heartbeats for a while, then stops heartbeating; returns ms from the last heartbeat's arrival to motor 0 + setpoint 0. */
 function timeToSafeAfterLastHeartbeat(leaseMs: number, heartbeatPeriodMs: number): number {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Fault, PenState, Reason, Sku } from '../src/protocol/index.js';
 import { Limiter } from './limiter.js';
-import { FirmwareHarness } from './test-support.js';
+import { FirmwareHarness } from '../test/support/firmware-harness.js';
 import { ENCODER_FROZEN_CONFIRM_TICKS, TRACKING_CONFIRM_TICKS } from './tuning.js';
 
 const HOME_CONFIG = { sku: Sku.HOME, serialNumber: 1, leaseMs: 200 } as const;

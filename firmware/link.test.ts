@@ -11,7 +11,7 @@ import {
   slipEncode,
   type Message,
 } from '../src/protocol/index.js';
-import { FirmwareHarness, type MessageOf } from './test-support.js';
+import { FirmwareHarness, type MessageOf } from '../test/support/firmware-harness.js';
 
 /** A frame built by hand (any type, any payload) with a correct length byte and CRC. */
 function rawFrame(seq: number, type: number, payload: readonly number[]): Uint8Array {
@@ -263,7 +263,11 @@ describe('S8 S14: refused and dropped frames', () => {
       ['NAK', { refusedSeq: s(4), reason: Reason.UNKNOWN_TYPE, expectedSeq: s(5) }],
     ]);
     const diagnostics = harness.firmware.diagnostics();
-    expect([diagnostics.targetDepthUm, diagnostics.targetStrokeHz, diagnostics.telemetryRateHz]).toEqual([0, DEFAULT_STROKE_HZ, 0]);
+    expect([diagnostics.targetDepthUm, diagnostics.targetStrokeHz, diagnostics.telemetryRateHz]).toEqual([
+      0,
+      DEFAULT_STROKE_HZ,
+      0,
+    ]);
   });
 
   it('refuses a pen-to-host message, a realtime frame with a payload and an unknown non-command id at once', () => {

@@ -1,7 +1,7 @@
 // Tests of the stroke drive: spin-up ramp, measured rate, stall and over-current faults (S12, S7).
 import { describe, expect, it } from 'vitest';
 import { Fault, PenState, Reason } from '../src/protocol/index.js';
-import { FirmwareHarness } from './test-support.js';
+import { FirmwareHarness } from '../test/support/firmware-harness.js';
 import { OVER_CURRENT_CONFIRM_MS, SPIN_UP_GRACE_MS, STALL_CONFIRM_MS } from './tuning.js';
 
 function armed(strokeHz: number): FirmwareHarness {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PenState, TelemetryFlag } from '../src/protocol/index.js';
 import { batteryPercentFromMv } from './supply.js';
 import { TelemetryScheduler, clampInt } from './telemetry.js';
-import { FirmwareHarness } from './test-support.js';
+import { FirmwareHarness } from '../test/support/firmware-harness.js';
 
 describe('TelemetryScheduler', () => {
   it('is due exactly rateHz times per 1000 ticks, evenly spread, for every rate', () => {

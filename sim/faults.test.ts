@@ -6,7 +6,7 @@ import { ENCODER_NOISE_MAX_UM } from './physics/depth-actuator.js';
 import { MOTOR_CURRENT_NOISE_MA, MOTOR_SHORT_CURRENT_MA, MOTOR_STALL_CURRENT_MA } from './physics/motor.js';
 import { BROWN_OUT_SUPPLY_MV } from './physics/battery.js';
 import { PenSimulation } from './pen-simulation.js';
-import { createStubFirmware, encodeStubConfigBlock, type StubProbe } from './test-support/stub-firmware.js';
+import { createStubFirmware, encodeStubConfigBlock, type StubProbe } from '../test/support/stub-firmware.js';
 
 const simulations: PenSimulation[] = [];
 

@@ -8,7 +8,7 @@ import {
   encodeStubConfigBlock,
   STUB_MOTOR_ON,
   type StubOptions,
-} from './test-support/stub-firmware.js';
+} from '../test/support/stub-firmware.js';
 
 const opened: { simulation: PenSimulation; port: SerialPortStream }[] = [];
 

@@ -6,7 +6,7 @@ import { Sku } from '../src/protocol/index.js';
 import { VirtualClock } from '../src/clock/clock.js';
 import { createOperatorScript, type OperatorIntent } from './operator.js';
 import { PenSimulation, type PenSimulationOptions } from './pen-simulation.js';
-import { createStubFirmware, encodeStubConfigBlock, STUB_MOTOR_ON } from './test-support/stub-firmware.js';
+import { createStubFirmware, encodeStubConfigBlock, STUB_MOTOR_ON } from '../test/support/stub-firmware.js';
 
 const simulations: PenSimulation[] = [];
 

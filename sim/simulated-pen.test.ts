@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENCODER_NOISE_MAX_UM } from './physics/depth-actuator.js';
 import { SimulatedPen } from './simulated-pen.js';
-import { createStubFirmware, STUB_EXTEND, STUB_MOTOR_ON } from './test-support/stub-firmware.js';
+import { createStubFirmware, STUB_EXTEND, STUB_MOTOR_ON } from '../test/support/stub-firmware.js';
 
 function makePen(seed = 3) {
   const { createFirmware, probe } = createStubFirmware();

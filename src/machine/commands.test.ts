@@ -4,8 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createActor, type Actor } from 'xstate';
 import type { ControllerEvent, ControllerInput } from './events.js';
 import { controllerMachine } from './machine.js';
-import { PRO_CREDENTIAL, checkInvariants, isLatched, modelEvents, type ControllerSnapshot } from './model-support.js';
-import { homePlan, proPlan } from './test-helpers.js';
+import {
+  PRO_CREDENTIAL,
+  checkInvariants,
+  isLatched,
+  modelEvents,
+  type ControllerSnapshot,
+} from '../../test/support/machine-model.js';
+import { homePlan, proPlan } from '../../test/support/machine-harness.js';
 
 interface Model {
   unlockedSinceReset: boolean;

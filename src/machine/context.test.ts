@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PenState, TelemetryFlag } from '../protocol/index.js';
 import { NO_PEN_READINGS, createInitialContext } from './context.js';
 import type { TelemetryEvent } from './events.js';
-import { ack, armEvents, harness, homePlan, toSession } from './test-helpers.js';
+import { ack, armEvents, harness, homePlan, toSession } from '../../test/support/machine-harness.js';
 
 /** V8 keeps an object with more keys than this in dictionary mode when XState's assign copies it. */
 const MAX_CONTEXT_KEYS = 19;

@@ -6,7 +6,7 @@ import { NO_PEN_READINGS, createInitialContext, type ControllerContext } from '.
 import type { ControllerEvent, TelemetryEvent } from './events.js';
 import { guards } from './guards.js';
 import { penIdentityFrom, sessionSettings } from './logic.js';
-import { homePlan, proPlan, sampleInfo } from './test-helpers.js';
+import { homePlan, proPlan, sampleInfo } from '../../test/support/machine-harness.js';
 
 function sessionContext(patch: Partial<ControllerContext> = {}): ControllerContext {
   const base = { ...createInitialContext({ plan: homePlan(2), mode: 'home' }), pen: penIdentityFrom(sampleInfo()) };

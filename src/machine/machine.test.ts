@@ -13,7 +13,7 @@ import {
   sampleInfo,
   toSession,
   touch,
-} from './test-helpers.js';
+} from '../../test/support/machine-harness.js';
 
 const SESSION = { connected: { session: 'selectingArea' } };
 

@@ -14,8 +14,8 @@ import {
   serializeAbstract,
   transitionId,
   type ControllerSnapshot,
-} from './model-support.js';
-import { homePlan, planOf, proPlan, toSession } from './test-helpers.js';
+} from '../../test/support/machine-model.js';
+import { homePlan, planOf, proPlan, toSession } from '../../test/support/machine-harness.js';
 
 const HOME: ControllerInput = { plan: homePlan(2), mode: 'home' };
 const PRO: ControllerInput = { plan: proPlan(), mode: 'pro', proCredentialExpected: PRO_CREDENTIAL };

@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from './store.js';
-import { tempDir } from './test-helpers.js';
+import { tempDir } from '../../test/support/store-helpers.js';
 
 const TRIALS = Number(process.env.MNPEN_CRASH_TRIALS ?? 20);
 const SEED = Number(process.env.MNPEN_CRASH_SEED ?? 16016);
-const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/support/store-crash-child.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PASS_LIMIT = 6;
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDataDir, StoreError, storePathIn } from './open.js';
 import { LATEST_SCHEMA_VERSION, STORE_APPLICATION_ID } from './schema.js';
 import { openStore, openStoreInDataDir } from './store.js';
-import { fileHash, sideFiles, tempDir } from './test-helpers.js';
+import { fileHash, sideFiles, tempDir } from '../../test/support/store-helpers.js';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {

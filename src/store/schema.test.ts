@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, tablesAtVersion } from './schema.js';
 import { openStore } from './store.js';
-import { tempDir } from './test-helpers.js';
+import { tempDir } from '../../test/support/store-helpers.js';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {

@@ -7,7 +7,7 @@ import { checkSessionAllowed } from '../policy/session-rules.js';
 import { DEFAULT_TREATMENT_CONFIG } from '../policy/treatment-config.js';
 import { StoreError } from './open.js';
 import { openStore } from './store.js';
-import { manualClock, tempDir } from './test-helpers.js';
+import { manualClock, tempDir } from '../../test/support/store-helpers.js';
 import type { BeginSessionInput, Store } from './types.js';
 
 const T0 = Date.parse('2025-03-01T09:00:00Z');

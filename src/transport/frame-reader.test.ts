@@ -12,7 +12,7 @@ import {
   type Message,
 } from '../protocol/index.js';
 import { FrameReader } from './frame-reader.js';
-import { telemetryPayload } from './test-support/fake-pen.js';
+import { telemetryPayload } from '../../test/support/fake-pen.js';
 
 function read(chunks: Uint8Array[]): { messages: Message[]; rejections: FrameRejection[]; reader: FrameReader } {
   const messages: Message[] = [];

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Reason, type Message } from '../protocol/index.js';
 import { seqDistance } from './command-window.js';
 import type { CommandResult } from './link-types.js';
-import type { FakeAnswer } from './test-support/fake-pen.js';
-import { connectedHarness, type WireEvent } from './test-support/harness.js';
+import type { FakeAnswer } from '../../test/support/fake-pen.js';
+import { connectedHarness, type WireEvent } from '../../test/support/link-harness.js';
 
 /** Seqs and times of the commands the host wrote, in order. */
 function commandWrites(wire: WireEvent[]): { name: string; seq: number; atMs: number }[] {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, Reason } from '../protocol/index.js';
 import { LinkError } from './link-types.js';
-import { createHarness } from './test-support/harness.js';
+import { createHarness } from '../../test/support/link-harness.js';
 
 describe('PenLink handshake', () => {
   it('sends HELLO with PROTOCOL_VERSION, resolves with INFO and numbers commands from INFO.nextSeq', async () => {

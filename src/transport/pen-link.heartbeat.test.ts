@@ -1,7 +1,7 @@
 // PenLink heartbeat: lease renewal through the reliable path; a silent peer is declared dead in time (S10).
 import { describe, expect, it } from 'vitest';
 import { LinkError } from './link-types.js';
-import { connectedHarness, createHarness } from './test-support/harness.js';
+import { connectedHarness, createHarness } from '../../test/support/link-harness.js';
 
 describe('PenLink heartbeat', () => {
   it('S10: renews the lease every period while the pen answers; the link stays up', async () => {

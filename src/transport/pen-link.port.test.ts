@@ -1,6 +1,6 @@
 // PenLink and its port: never writes to a closed port; close/error/found-closed make it dead; close() is quiet.
 import { describe, expect, it } from 'vitest';
-import { connectedHarness } from './test-support/harness.js';
+import { connectedHarness } from '../../test/support/link-harness.js';
 
 describe('PenLink port handling', () => {
   it("S10: port 'close' makes the link dead PORT_CLOSED: pending commands rejected, listeners told once, no writes", async () => {

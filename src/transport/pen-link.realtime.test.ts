@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { PenState } from '../protocol/index.js';
 import { seqDistance } from './command-window.js';
-import { decodeWire, telemetryPayload } from './test-support/fake-pen.js';
-import { connectedHarness, createHarness } from './test-support/harness.js';
+import { decodeWire, telemetryPayload } from '../../test/support/fake-pen.js';
+import { connectedHarness, createHarness } from '../../test/support/link-harness.js';
 
 describe('PenLink realtime', () => {
   it('STOP overtakes queued commands: its bytes follow the window and precede every queued command', async () => {

@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Fault, Reason, encodeFrame, slipEncode, type FrameRejection } from '../protocol/index.js';
-import { telemetryPayload } from './test-support/fake-pen.js';
-import { connectedHarness } from './test-support/harness.js';
+import { telemetryPayload } from '../../test/support/fake-pen.js';
+import { connectedHarness } from '../../test/support/link-harness.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -4,7 +4,7 @@ import { SerialPortMock } from 'serialport';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/clock.js';
 import { PenLink } from './pen-link.js';
-import { FakePen, decodeWire } from './test-support/fake-pen.js';
+import { FakePen, decodeWire } from '../../test/support/fake-pen.js';
 
 const drain = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

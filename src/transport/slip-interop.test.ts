@@ -3,7 +3,7 @@ import { SlipDecoder, SlipEncoder } from '@serialport/parser-slip-encoder';
 import { describe, expect, it } from 'vitest';
 import { SLIP_END, SLIP_ESC, decodeFrame, encodeFrame, slipEncode, type Message } from '../protocol/index.js';
 import { FrameReader } from './frame-reader.js';
-import { telemetryPayload } from './test-support/fake-pen.js';
+import { telemetryPayload } from '../../test/support/fake-pen.js';
 
 /** Frames whose bytes include END and ESC, so escaping is exercised both ways. */
 const FRAMES: Message[] = [

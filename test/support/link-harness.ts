@@ -1,8 +1,8 @@
 // Test harness: a PenLink on a MemoryPort talking to a FakePen, in virtual time, with a wire log.
-import { VirtualClock } from '../../clock/clock.js';
-import type { Message, Payload } from '../../protocol/index.js';
-import type { LinkOptions } from '../link-options.js';
-import { PenLink } from '../pen-link.js';
+import { VirtualClock } from '../../src/clock/clock.js';
+import type { Message, Payload } from '../../src/protocol/index.js';
+import type { LinkOptions } from '../../src/transport/link-options.js';
+import { PenLink } from '../../src/transport/pen-link.js';
 import { FakePen, decodeWire } from './fake-pen.js';
 import { MemoryPort } from './memory-port.js';
 

@@ -1,9 +1,9 @@
 // Test support for the controller machine: sample INFO, plans, and an actor that records its side effects.
 import { createActor, type Actor } from 'xstate';
-import { PROTOCOL_VERSION, PenState, SKU_MAX_DEPTH_UM, Sku, type Payload } from '../protocol/index.js';
-import { parsePlan, type Plan } from '../policy/index.js';
-import type { ControllerActionName, ControllerEvent, ControllerInput } from './events.js';
-import { controllerMachine } from './machine.js';
+import { PROTOCOL_VERSION, PenState, SKU_MAX_DEPTH_UM, Sku, type Payload } from '../../src/protocol/index.js';
+import { parsePlan, type Plan } from '../../src/policy/index.js';
+import type { ControllerActionName, ControllerEvent, ControllerInput } from '../../src/machine/events.js';
+import { controllerMachine } from '../../src/machine/machine.js';
 
 /** INFO of a healthy home pen with a 12-needle cartridge; override any field. */
 export function sampleInfo(overrides: Partial<Payload<'INFO'>> = {}): Payload<'INFO'> {

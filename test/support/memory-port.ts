@@ -1,6 +1,6 @@
 // Test double of an opened serial port: records host writes in order, delivers pen bytes on demand.
 import { EventEmitter } from 'node:events';
-import type { PortLike } from '../link-types.js';
+import type { PortLike } from '../../src/transport/link-types.js';
 
 /**
  * In-memory PortLike. Host writes are recorded and handed synchronously to `toPen`; `emitData`

@@ -1,6 +1,6 @@
 // Child process of the crash harness: records passes in a loop, acknowledging each on stdout after the call returned.
-import { openStore } from './store.js';
-import type { Store } from './types.js';
+import { openStore } from '../../src/store/store.js';
+import type { Store } from '../../src/store/types.js';
 
 const AREAS = ['forehead', 'nose', 'perioral', 'chin', 'jawline', 'cheeks'];
 const PASS_LIMIT = 6;

@@ -1,11 +1,11 @@
 // Model-based testing support: representative events per snapshot, state abstraction, invariants, coverage.
 import { createActor, type AnyStateNode, type SnapshotFrom } from 'xstate';
-import { PenState, TelemetryFlag } from '../protocol/index.js';
-import { HOME_CAP_UM, PRO_AREA_CAP_UM, modeCapUm } from '../policy/index.js';
-import type { ControllerContext } from './context.js';
-import type { ControllerEvent, ControllerInput } from './events.js';
-import { controllerMachine } from './machine.js';
-import { proInfo, recordingMachine, sampleInfo, type RecordedAction } from './test-helpers.js';
+import { PenState, TelemetryFlag } from '../../src/protocol/index.js';
+import { HOME_CAP_UM, PRO_AREA_CAP_UM, modeCapUm } from '../../src/policy/index.js';
+import type { ControllerContext } from '../../src/machine/context.js';
+import type { ControllerEvent, ControllerInput } from '../../src/machine/events.js';
+import { controllerMachine } from '../../src/machine/machine.js';
+import { proInfo, recordingMachine, sampleInfo, type RecordedAction } from './machine-harness.js';
 
 export type ControllerSnapshot = SnapshotFrom<typeof controllerMachine>;
 

@@ -10,11 +10,11 @@ import {
   type Message,
   type MessageName,
   type Payload,
-} from '../src/protocol/index.js';
-import type { PenConfig } from './api.js';
-import { encodeConfigBlock } from './config.js';
-import type { CartridgeReading, DeviceClock, PenHardware } from './hal.js';
-import { createPenFirmware, type PenFirmware } from './pen-firmware.js';
+} from '../../src/protocol/index.js';
+import type { PenConfig } from '../../firmware/api.js';
+import { encodeConfigBlock } from '../../firmware/config.js';
+import type { CartridgeReading, DeviceClock, PenHardware } from '../../firmware/hal.js';
+import { createPenFirmware, type PenFirmware } from '../../firmware/pen-firmware.js';
 
 /** Fake actuator speed, um per ms (no lag). */
 export const FAKE_ACTUATOR_UM_PER_MS = 20;

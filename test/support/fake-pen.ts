@@ -14,8 +14,8 @@ import {
   type Message,
   type MessageName,
   type Payload,
-} from '../../protocol/index.js';
-import type { Clock } from '../../clock/clock.js';
+} from '../../src/protocol/index.js';
+import type { Clock } from '../../src/clock/clock.js';
 
 /** How the fake pen answers an executed command. */
 export type FakeAnswer = { ack: { note: number; appliedValue: number } } | { nak: number };
