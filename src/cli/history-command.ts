@@ -1,10 +1,15 @@
 // `mnpen history`: lists recorded sessions with areas, depths, passes and outcome.
 import { openRecordsStore } from './session-records.js';
-import type { HistoryArgs } from './args.js';
-import type { CommandOutput } from './session-command.js';
+import { parseFlags, type CliCommand, type CommandOutput } from './command.js';
+
+interface HistoryArgs {
+  readonly clientId: string | undefined;
+  readonly dbPath: string | undefined;
+  readonly json: boolean;
+}
 
 /** Prints the history; resolves with exit code 0. Throws UsageError for a bad database (exit 2). */
-export async function runHistoryCommand(args: HistoryArgs, out: CommandOutput): Promise<number> {
+async function runHistory(args: HistoryArgs, out: CommandOutput): Promise<number> {
   const store = openRecordsStore(args.dbPath, Date.now);
   try {
     const sessions = store.history(args.clientId);
@@ -37,3 +42,28 @@ export async function runHistoryCommand(args: HistoryArgs, out: CommandOutput): 
     store.close();
   }
 }
+
+const HISTORY_HELP = `mnpen history: list recorded sessions
+
+Usage:
+  mnpen history [--client ID] [--db PATH] [--json]
+
+  --client ID            only this client's sessions
+  --db PATH              database file (default: $MNPEN_DATA_DIR/mnpen.db)
+  --json                 JSON array instead of a table
+`;
+
+export const historyCommand: CliCommand = {
+  name: 'history',
+  synopsis: 'history [--client ID] [--json]',
+  summary: 'list recorded sessions',
+  help: HISTORY_HELP,
+  async run(argv, out) {
+    const values = parseFlags(argv, { client: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } });
+    if (values === null) {
+      out.stdout(HISTORY_HELP);
+      return 0;
+    }
+    return runHistory({ clientId: values.client, dbPath: values.db, json: values.json === true }, out);
+  },
+};

@@ -1,7 +1,7 @@
 // Loads and validates a plan file for the CLI: every problem names its field; nothing reaches the pen.
 import { readFileSync } from 'node:fs';
 import { parsePlan, type Plan } from '../policy/index.js';
-import { UsageError } from './args.js';
+import { UsageError } from './command.js';
 
 /**
  * Reads, parses and validates a plan. `modeOverride` replaces the plan's mode before validation,

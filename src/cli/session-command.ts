@@ -4,20 +4,15 @@ import { PortOpenError } from '../wiring/open-port.js';
 import { runPortSession } from '../wiring/port-session.js';
 import { runSimulatedSession } from '../wiring/sim-session.js';
 import { formatSummary, type SessionSummary } from '../wiring/summary.js';
-import type { SessionArgs } from './args.js';
+import { UsageError, type CliCommand, type CommandOutput } from './command.js';
+import { parseSessionArgs, type SessionArgs } from './session-args.js';
 import { loadPlan } from './plan-file.js';
 import { prepareSessionRecords } from './session-records.js';
 import { checkPatchTestPlan } from '../policy/session-rules.js';
 import { DEFAULT_TREATMENT_CONFIG } from '../policy/treatment-config.js';
-import { UsageError } from './args.js';
 
 /** Environment variable holding the credential that unlocks professional mode. */
 export const PRO_CREDENTIAL_ENV = 'MNPEN_PRO_CREDENTIAL';
-
-export interface CommandOutput {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
 
 /** Needles on the simulated pen's cartridge. */
 export const DEMO_NEEDLE_COUNT = 12;
@@ -31,7 +26,7 @@ export function freshCartridgeId(clientId: string, seed: number, startedAtMs: nu
 }
 
 /** Runs the session; resolves with the exit code (0 completed, 1 fault or refusal). Throws UsageError (exit 2). */
-export async function runSessionCommand(args: SessionArgs, out: CommandOutput): Promise<number> {
+async function runSession(args: SessionArgs, out: CommandOutput): Promise<number> {
   const plan = loadPlan(args.planPath, args.mode);
   if (args.patchTest) {
     const problems = checkPatchTestPlan(plan, DEFAULT_TREATMENT_CONFIG);
@@ -115,3 +110,50 @@ export async function runSessionCommand(args: SessionArgs, out: CommandOutput): 
     records.close();
   }
 }
+
+const SESSION_HELP = `mnpen session: run one treatment session
+
+Usage:
+  mnpen session --sim --plan FILE [options]
+  mnpen session --port PATH --plan FILE [options]
+
+Pen:
+  --sim                  the simulated pen, in virtual time, with a scripted operator
+  --port PATH            a real pen (or a pty) at PATH
+  --seed N               simulation seed (default 1)
+  --cartridge ID         id of the cartridge inserted in the simulated pen (default: a fresh one per session)
+  --at ISO-8601          wall-clock time of a simulated session (default: now)
+  --battery PERCENT      battery charge of the simulated pen (default 80)
+
+Plan:
+  --plan FILE            treatment plan (JSON): mode, areas with depthMm, passes (<= 6), strokeHz
+  --mode home|pro        overrides the plan's mode
+  --attempt-passes N     the scripted operator tries N passes per area (to show the limit)
+  --unlock CREDENTIAL    unlocks professional mode (checked against MNPEN_PRO_CREDENTIAL)
+
+Records:
+  --db PATH              database file (default: $MNPEN_DATA_DIR/mnpen.db, MNPEN_DATA_DIR default ./data)
+  --client ID            pseudonymous client id (default with --sim: the demo client)
+  --screening FILE       screening answers (JSON)
+  --patch-test           a patch-test session: one small area, low depth, one pass
+
+Output:
+  --json                 one JSON object instead of the readable summary
+
+Exit codes: 0 completed, 1 fault or refusal, 2 bad input (nothing is sent to the pen).
+`;
+
+export const sessionCommand: CliCommand = {
+  name: 'session',
+  synopsis: 'session --sim|--port PATH --plan FILE',
+  summary: 'run a treatment session on the simulated pen (virtual time) or a pen at a serial port',
+  help: SESSION_HELP,
+  async run(argv, out) {
+    const args = parseSessionArgs(argv);
+    if (args === null) {
+      out.stdout(SESSION_HELP);
+      return 0;
+    }
+    return runSession(args, out);
+  },
+};

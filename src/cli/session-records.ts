@@ -10,7 +10,7 @@ import type { Payload } from '../protocol/index.js';
 import { openStore, resolveDataDir, StoreError, type Store } from '../store/index.js';
 import { StoreRecorder } from '../wiring/store-recorder.js';
 import type { SessionSummary } from '../wiring/summary.js';
-import { UsageError } from './args.js';
+import { UsageError } from './command.js';
 
 export interface RecordsOptions {
   readonly dbPath: string | undefined;

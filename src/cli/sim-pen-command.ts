@@ -2,11 +2,43 @@
 import { startRealtimePen } from '../../sim/realtime-pen.js';
 import { Sku } from '../protocol/index.js';
 import { closePenPort, openPenPort, PortOpenError } from '../wiring/open-port.js';
-import type { SimPenArgs } from './args.js';
-import type { CommandOutput } from './session-command.js';
+import { UsageError, choiceFlag, integerFlag, parseFlags, type CliCommand, type CommandOutput } from './command.js';
+
+interface SimPenArgs {
+  readonly path: string;
+  readonly sku: 'home' | 'pro';
+  readonly seed: number;
+  readonly cartridgeId: number | undefined;
+  /** Areas the scripted operator works (passes each); none: no operator. */
+  readonly operatorAreas: readonly string[];
+  readonly attemptPasses: number;
+}
+
+function parseSimPenArgs(argv: readonly string[]): SimPenArgs | null {
+  const values = parseFlags(argv, {
+    port: { type: 'string' },
+    sku: { type: 'string' },
+    seed: { type: 'string' },
+    cartridge: { type: 'string' },
+    operator: { type: 'string' },
+    'attempt-passes': { type: 'string' },
+  });
+  if (values === null) return null;
+  if (values.port === undefined || values.port.length === 0) throw new UsageError('--port PATH is required');
+  const operatorAreas =
+    values.operator === undefined ? [] : values.operator.split(',').filter((area) => area.length > 0);
+  return {
+    path: values.port,
+    sku: choiceFlag('sku', values.sku, ['home', 'pro'] as const, 'home'),
+    seed: integerFlag('seed', values.seed, 0, 0xffffffff) ?? 1,
+    cartridgeId: integerFlag('cartridge', values.cartridge, 1, 0xffffffff),
+    operatorAreas,
+    attemptPasses: integerFlag('attempt-passes', values['attempt-passes'], 1, 20) ?? 6,
+  };
+}
 
 /** Runs until SIGINT or SIGTERM; resolves with 0, or 1 when the port cannot be opened. */
-export async function runSimPenCommand(args: SimPenArgs, out: CommandOutput): Promise<number> {
+async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> {
   let port;
   try {
     port = await openPenPort({ kind: 'path', path: args.path });
@@ -35,3 +67,35 @@ export async function runSimPenCommand(args: SimPenArgs, out: CommandOutput): Pr
   await closePenPort(port);
   return 0;
 }
+
+const SIM_PEN_HELP = `mnpen sim-pen: run the simulated pen, in real time, on a serial port
+
+Usage:
+  mnpen sim-pen --port PATH [--sku home|pro] [--seed N] [--cartridge ID] [--operator AREAS] [--attempt-passes N]
+
+  --port PATH            the pen's end of a pty pair, e.g. made with
+                         socat pty,raw,echo=0,link=/tmp/pen pty,raw,echo=0,link=/tmp/host
+                         then: mnpen session --port /tmp/host --plan FILE --client ID --screening FILE
+  --sku home|pro         pen model (default home: 250 um absolute maximum)
+  --seed N               simulation seed (default 1)
+  --cartridge ID         inserted cartridge id (default: derived from the seed)
+  --operator AREAS       comma-separated areas a scripted hand works while the drive runs
+  --attempt-passes N     passes the scripted hand tries per area (default 6)
+
+Runs until interrupted (Ctrl-C).
+`;
+
+export const simPenCommand: CliCommand = {
+  name: 'sim-pen',
+  synopsis: 'sim-pen --port PATH',
+  summary: 'the simulated pen, in real time, on a serial port (headless desktop simulator)',
+  help: SIM_PEN_HELP,
+  async run(argv, out) {
+    const args = parseSimPenArgs(argv);
+    if (args === null) {
+      out.stdout(SIM_PEN_HELP);
+      return 0;
+    }
+    return runSimPen(args, out);
+  },
+};

@@ -1,6 +1,4 @@
-// Mermaid state diagram generated from the controller machine; run directly to refresh docs/state-machine.md.
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Mermaid state diagram generated from the controller machine (scripts/write-state-diagram.ts refreshes docs/state-machine.md).
 import type { AnyStateNode } from 'xstate';
 import { controllerMachine } from './machine.js';
 
@@ -100,13 +98,3 @@ export function withCurrentDiagram(doc: string): string {
   const block = `${DIAGRAM_START}\n\n\`\`\`mermaid\n${machineToMermaid()}\n\`\`\`\n\n`;
   return doc.slice(0, start) + block + doc.slice(end);
 }
-
-/** `npx tsx src/machine/diagram.ts [docs/state-machine.md]`: rewrites the doc's diagram section. */
-async function main(): Promise<void> {
-  const { readFileSync, writeFileSync } = await import('node:fs');
-  const path = process.argv[2] ?? 'docs/state-machine.md';
-  writeFileSync(path, withCurrentDiagram(readFileSync(path, 'utf8')));
-  console.log(`diagram written to ${path}`);
-}
-
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();
