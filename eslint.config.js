@@ -15,7 +15,7 @@ const LAYERS = {
   sim: ['limits', 'protocol', 'clock', 'firmware'],
   wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim'],
   cli: ['limits', 'protocol', 'policy', 'machine', 'store', 'sim', 'wiring'],
-  bench: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim', 'wiring'],
+  perf: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim', 'wiring'],
 };
 const PATTERNS = {
   limits: 'src/limits',
@@ -29,14 +29,14 @@ const PATTERNS = {
   cli: 'src/cli',
   firmware: 'firmware',
   sim: 'sim',
-  bench: 'bench',
+  perf: 'perf',
 };
 
 /** NOTE: pure layers take time and randomness only as inputs (house style): no I/O, clock or random. */
 const PURE = ['src/limits/**/*.ts', 'src/protocol/**/*.ts', 'src/policy/**/*.ts', 'src/machine/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'perf/results/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -44,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'firmware/**/*.ts', 'sim/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/**/*.ts', 'firmware/**/*.ts', 'sim/**/*.ts', 'perf/**/*.ts'],
     ignores: ['**/*.test.ts'],
     plugins: { boundaries },
     settings: {

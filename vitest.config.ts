@@ -8,7 +8,7 @@ export default defineConfig({
       'firmware/**/*.test.ts',
       'sim/**/*.test.ts',
       'test/**/*.test.ts',
-      'bench/**/*.test.ts',
+      'perf/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

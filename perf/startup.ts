@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { REPO_ROOT } from './children.js';
 
 const PROBE_SOURCE = fileURLToPath(new URL('./startup-child.ts', import.meta.url));
-/** Where the precompiled probe goes (bench/results/ is git-ignored). */
+/** Where the precompiled probe goes (perf/results/ is git-ignored). */
 export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const PROBE_BUNDLE = `${RESULTS_DIR}startup-child.mjs`;
 

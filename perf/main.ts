@@ -1,4 +1,4 @@
-// `npm run perf`: runs every benchmark in child processes, prints a table (or --json) and writes bench/results/latest.json.
+// `npm run perf`: runs every benchmark in child processes, prints a table (or --json) and writes perf/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform } from 'node:os';
 import { runChild, runChildrenInSequence, type CodecRun } from './children.js';
@@ -33,7 +33,7 @@ type Mode = keyof typeof PLANS;
 
 const USAGE = `usage: npm run perf -- [--quick] [--json]
   --quick  small sizes: shows the benchmarks work (CI), finishes in under 30 s
-  --json   print the JSON report on stdout instead of the table (it is always written to bench/results/latest.json)`;
+  --json   print the JSON report on stdout instead of the table (it is always written to perf/results/latest.json)`;
 
 const progress = (text: string): void => void process.stderr.write(`[perf] ${text}\n`);
 
@@ -133,7 +133,7 @@ async function main(argv: readonly string[]): Promise<number> {
         `${formatTable(figures, targets)}\n\n${report.notes.map((note) => `- ${note}`).join('\n')}\n` +
         `- reaction interval: ${figures.reactionUs.boundaries}\n` +
         `- reaction windows disturbed: ${figures.reactionUs.disturbances.windowsWithGc} by a GC, ${figures.reactionUs.disturbances.windowsPreempted} by a context switch (of ${figures.reactionUs.runs * figures.reactionUs.faultsPerRun}); "undisturbed" rows exclude them.\n` +
-        `\nJSON: bench/results/latest.json\n`,
+        `\nJSON: perf/results/latest.json\n`,
     );
   }
   return 0;
