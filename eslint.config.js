@@ -15,7 +15,19 @@ const LAYERS = {
   sim: ['limits', 'protocol', 'clock', 'firmware'],
   wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim'],
   cli: ['limits', 'protocol', 'policy', 'machine', 'store', 'sim', 'wiring'],
-  perf: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim', 'wiring'],
+  perf: [
+    'limits',
+    'protocol',
+    'policy',
+    'clock',
+    'machine',
+    'transport',
+    'store',
+    'firmware',
+    'sim',
+    'wiring',
+    'testSupport',
+  ],
 };
 const PATTERNS = {
   limits: 'src/limits',
@@ -30,6 +42,7 @@ const PATTERNS = {
   firmware: 'firmware',
   sim: 'sim',
   perf: 'perf',
+  testSupport: 'test/support',
 };
 
 /** NOTE: pure layers take time and randomness only as inputs (house style): no I/O, clock or random. */

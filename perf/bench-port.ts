@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { SerialPortStream } from '@serialport/stream';
 import { attachMockPort, simulatedPortBinding } from '../sim/index.js';
-import type { ClosablePort } from '../src/wiring/controller-session.js';
+import type { ClosablePort } from '../src/wiring/session-runner.js';
 import { PEN_BAUD_RATE } from '../src/wiring/open-port.js';
 
 /** Which port a host benchmark runs over. */

@@ -1,9 +1,10 @@
-// Drives one real ControllerSession (machine + PenLink) against the bench pen in virtual time.
+// Drives one real session runner (machine + PenLink) against the bench pen in virtual time.
 import { VirtualClock } from '../src/clock/clock.js';
 import { HOME_MAX_DEPTH_UM } from '../src/limits/index.js';
-import type { ControllerInput } from '../src/machine/events.js';
+import type { ControllerInput } from '../src/machine/index.js';
 import { parsePlan } from '../src/policy/index.js';
-import { ControllerSession } from '../src/wiring/controller-session.js';
+import { SessionRunner, type ControllerSnapshot } from '../src/wiring/session-runner.js';
+import { MemoryRecords } from '../test/support/memory-records.js';
 import { BenchPen, benchTelemetry } from './bench-pen.js';
 import { openBenchPort, type BenchPort, type BenchPortKind } from './bench-port.js';
 
@@ -14,15 +15,15 @@ export const BENCH_DEPTH_UM = HOME_MAX_DEPTH_UM;
 export function benchInput(): ControllerInput {
   const parsed = parsePlan({ mode: 'home', areas: [{ area: 'forehead', depthMm: BENCH_DEPTH_UM / 1000, passes: 6 }] });
   if (!parsed.ok) throw new Error(`bench plan refused: ${JSON.stringify(parsed.errors)}`);
-  return { plan: parsed.plan, mode: 'home' };
+  return { plan: parsed.plan, mode: 'home', areaOrder: 'operator', clientId: 'bench-client', isPatchTest: false };
 }
 
-type StateValue = Parameters<ReturnType<ControllerSession['actor']['getSnapshot']>['matches']>[0];
+type StateValue = Parameters<ControllerSnapshot['matches']>[0];
 
 const turnEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Promise continuations a direct port needs after a read: link -> machine -> command promise -> machine. */
-const MICROTASK_TURNS = 4;
+/** Promise continuations a direct port needs after a read: link -> machine -> command promise -> machine -> records. */
+const MICROTASK_TURNS = 8;
 
 /**
  * One host session over a bench port. `tick()` advances 1 virtual ms: host timers fire, the pen's
@@ -31,14 +32,18 @@ const MICROTASK_TURNS = 4;
 export class HostHarness {
   readonly clock = new VirtualClock();
   readonly pen = new BenchPen();
-  readonly session: ControllerSession;
+  readonly session: SessionRunner;
   private nowMs = 0;
 
   private constructor(
     readonly bench: BenchPort,
     input: ControllerInput,
   ) {
-    this.session = new ControllerSession(input, { clock: this.clock, openPort: () => Promise.resolve(bench.port) });
+    this.session = new SessionRunner(input, {
+      clock: this.clock,
+      openPort: () => Promise.resolve(bench.port),
+      records: new MemoryRecords({ keepBatches: false }),
+    });
   }
 
   /** Opens the port and builds the session (not started). */
@@ -56,7 +61,7 @@ export class HostHarness {
 
   /** True when the machine's state matches `state` (an XState state value). */
   isIn(state: StateValue): boolean {
-    return this.session.actor.getSnapshot().matches(state);
+    return this.session.snapshot.matches(state);
   }
 
   /** Advances 1 ms and delivers the pen's queued frames, then `extra`, as one read. */
@@ -92,9 +97,8 @@ export class HostHarness {
   async startArmed(): Promise<void> {
     this.session.start();
     await this.settle();
-    await this.tickUntil(() => this.isIn({ connected: 'idle' }), 200, 'connected.idle');
-    this.session.send({ type: 'START_SESSION' });
-    this.session.send({ type: 'SELECT_AREA', area: 'forehead' });
+    await this.tickUntil(() => this.isIn({ connected: 'session' }), 200, 'connected.session');
+    this.session.operator({ type: 'SELECT_AREA', area: 'forehead' });
     await this.tickUntil(() => this.isIn({ connected: { session: 'armed' } }), 200, 'armed');
   }
 
@@ -112,7 +116,7 @@ export class HostHarness {
 
   /** Stops the session and closes the port. */
   async close(): Promise<void> {
-    this.session.shutdown();
+    await this.session.shutdown();
     await this.bench.release();
   }
 }

@@ -1,7 +1,10 @@
 // Simulation speed: virtual seconds per wall second for a full professional session on the simulated pen.
 import { readFileSync } from 'node:fs';
+import { PenSimulation } from '../sim/index.js';
 import { parsePlan, type Plan } from '../src/policy/index.js';
+import { Sku } from '../src/protocol/index.js';
 import { runSimulatedSession } from '../src/wiring/sim-session.js';
+import { MemoryRecords } from '../test/support/memory-records.js';
 
 /** The professional plan the benchmark runs: several areas, 6 passes each. */
 export const PRO_PLAN_PATH = new URL('./plans/pro-six-passes.json', import.meta.url);
@@ -32,13 +35,23 @@ export interface SimSessionRun {
  */
 export async function measureSimSession(plan: Plan, seed: number): Promise<SimSessionRun> {
   const startMs = performance.now();
+  const simulation = PenSimulation.create({ seed, sku: Sku.PRO });
   const result = await runSimulatedSession({
-    input: { plan, mode: 'pro', proCredentialExpected: BENCH_CREDENTIAL },
-    unlockCredential: BENCH_CREDENTIAL,
-    seed,
+    input: {
+      plan,
+      mode: 'pro',
+      areaOrder: 'operator',
+      clientId: 'bench-client',
+      isPatchTest: false,
+      proCredential: BENCH_CREDENTIAL,
+      proCredentialExpected: BENCH_CREDENTIAL,
+    },
+    simulation,
+    records: new MemoryRecords({ keepBatches: false }),
+    operator: { kind: 'scripted', seed },
   });
   const wallMs = performance.now() - startMs;
-  const { summary, simulation } = result;
+  const { summary } = result;
   const passes = summary.areas.reduce((sum, area) => sum + area.passes, 0);
   const expected = plan.areas.reduce((sum, area) => sum + area.passes, 0);
   if (summary.outcome !== 'completed' || passes !== expected) {

@@ -1,5 +1,5 @@
 // `mnpen history`: lists recorded sessions with areas, depths, passes and outcome.
-import { openRecordsStore } from './session-records.js';
+import { defaultDbPath, openRecordsStore } from './session-records.js';
 import { parseFlags, type CliCommand, type CommandOutput } from './command.js';
 
 interface HistoryArgs {
@@ -10,7 +10,7 @@ interface HistoryArgs {
 
 /** Prints the history; resolves with exit code 0. Throws UsageError for a bad database (exit 2). */
 async function runHistory(args: HistoryArgs, out: CommandOutput): Promise<number> {
-  const store = openRecordsStore(args.dbPath, Date.now);
+  const store = openRecordsStore(defaultDbPath(args.dbPath), Date.now);
   try {
     const sessions = store.history(args.clientId);
     if (args.json) {

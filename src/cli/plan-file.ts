@@ -1,7 +1,7 @@
 // Loads and validates a plan file for the CLI: every problem names its field; nothing reaches the pen.
-import { readFileSync } from 'node:fs';
 import { parsePlan, type Plan } from '../policy/index.js';
 import { UsageError } from './command.js';
+import { readJsonInput } from './input-file.js';
 
 /**
  * Reads, parses and validates a plan. `modeOverride` replaces the plan's mode before validation,
@@ -9,18 +9,7 @@ import { UsageError } from './command.js';
  * problem as `FILE: field: message [REASON]`.
  */
 export function loadPlan(path: string, modeOverride: 'home' | 'pro' | undefined): Plan {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--plan ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--plan ${path}: not valid JSON (${(error as Error).message})`);
-  }
+  let json = readJsonInput('--plan', path);
   if (modeOverride !== undefined && typeof json === 'object' && json !== null && !Array.isArray(json)) {
     json = { ...json, mode: modeOverride };
   }

@@ -1,17 +1,19 @@
-// `mnpen session`: validates the plan, prepares records, runs the session (simulated or real pen), prints the summary.
-import { aftercareLines } from '../policy/aftercare.js';
+// `mnpen session`: gathers the inputs (plan, client, records, pen), runs the one session runner, prints the machine's summary.
+import { PenSimulation } from '../../sim/index.js';
+import { DEFAULT_TREATMENT_CONFIG, aftercareLines, checkPatchTestPlan, type Plan } from '../policy/index.js';
+import { Sku } from '../protocol/index.js';
+import type { ControllerInput } from '../machine/index.js';
 import { PortOpenError } from '../wiring/open-port.js';
 import { runPortSession } from '../wiring/port-session.js';
 import { runSimulatedSession } from '../wiring/sim-session.js';
-import { formatSummary, type SessionSummary } from '../wiring/summary.js';
+import type { SessionResult } from '../wiring/session-runner.js';
+import { formatSummary, treatedSkin, type SessionSummary } from '../wiring/summary.js';
 import { UsageError, type CliCommand, type CommandOutput } from './command.js';
-import { parseSessionArgs, type SessionArgs } from './session-args.js';
 import { loadPlan } from './plan-file.js';
-import { prepareSessionRecords } from './session-records.js';
-import { checkPatchTestPlan } from '../policy/session-rules.js';
-import { DEFAULT_TREATMENT_CONFIG } from '../policy/treatment-config.js';
+import { parseSessionArgs, type SessionArgs } from './session-args.js';
+import { openSessionRecords } from './session-records.js';
 
-/** Environment variable holding the credential that unlocks professional mode. */
+/** Environment variable holding the credential that unlocks professional mode (until signed credentials). */
 export const PRO_CREDENTIAL_ENV = 'MNPEN_PRO_CREDENTIAL';
 
 /** Needles on the simulated pen's cartridge. */
@@ -25,81 +27,82 @@ export function freshCartridgeId(clientId: string, seed: number, startedAtMs: nu
   return id === 0 ? 1 : id;
 }
 
+function patchTestProblems(plan: Plan): void {
+  const problems = checkPatchTestPlan(plan, DEFAULT_TREATMENT_CONFIG);
+  if (problems.length > 0) {
+    throw new UsageError(
+      `--patch-test: the plan is not a patch test:\n  ${problems.map((p) => `[${p.reason}] ${p.detail}`).join('\n  ')}`,
+    );
+  }
+}
+
 /** Runs the session; resolves with the exit code (0 completed, 1 fault or refusal). Throws UsageError (exit 2). */
 async function runSession(args: SessionArgs, out: CommandOutput): Promise<number> {
   const plan = loadPlan(args.planPath, args.mode);
-  if (args.patchTest) {
-    const problems = checkPatchTestPlan(plan, DEFAULT_TREATMENT_CONFIG);
-    if (problems.length > 0) {
-      throw new UsageError(
-        `--patch-test: the plan is not a patch test:\n  ${problems.map((p) => `[${p.reason}] ${p.detail}`).join('\n  ')}`,
-      );
-    }
-  }
+  if (args.patchTest) patchTestProblems(plan);
   const startedAtMs = args.atMs ?? Date.now();
-  let virtualNowMs = (): number => 0;
-  const records = prepareSessionRecords(plan, {
+  const simulated = args.source.kind === 'sim';
+  let virtualElapsedMs = (): number => 0;
+  const records = openSessionRecords({
     dbPath: args.dbPath,
     clientId: args.clientId,
     screeningPath: args.screeningPath,
-    patchTest: args.patchTest,
-    allowDemoClient: args.source.kind === 'sim',
-    nowMs: () => (args.source.kind === 'sim' ? startedAtMs + virtualNowMs() : Date.now()),
+    simulated,
+    nowMs: () => (simulated ? startedAtMs + virtualElapsedMs() : Date.now()),
   });
   try {
-    const input = {
+    const credential = process.env[PRO_CREDENTIAL_ENV];
+    const input: ControllerInput = {
       plan,
       mode: plan.mode,
-      priorPassesByArea: records.priorPassesByArea,
-      ...(process.env[PRO_CREDENTIAL_ENV] ? { proCredentialExpected: process.env[PRO_CREDENTIAL_ENV] } : {}),
+      areaOrder: simulated ? 'operator' : 'plan',
+      clientId: records.clientId,
+      isPatchTest: args.patchTest,
+      ...(args.unlock === undefined ? {} : { proCredential: args.unlock }),
+      ...(credential ? { proCredentialExpected: credential } : {}),
     };
-    const unlock = args.unlock === undefined ? {} : { unlockCredential: args.unlock };
-    if (process.env.MNPEN_TRACE_PASSES === '1') {
-      records.recorder.onPassReserved = (area, passNumber) =>
-        process.stdout.write(`PASS_OPENED ${area} ${passNumber}\n`);
-    }
-    let summary: SessionSummary;
+    let result: SessionResult;
     if (args.source.kind === 'sim') {
-      const attemptPasses = args.attemptPasses ?? plan.operator?.attemptPasses;
-      const result = await runSimulatedSession({
-        input,
+      const simulation = PenSimulation.create({
         seed: args.source.seed,
-        ...unlock,
-        ...(attemptPasses === undefined ? {} : { attemptPasses }),
+        sku: plan.mode === 'pro' ? Sku.PRO : Sku.HOME,
         cartridge: {
           id: args.cartridgeId ?? freshCartridgeId(records.clientId, args.source.seed, startedAtMs),
           needleCount: DEMO_NEEDLE_COUNT,
         },
         ...(args.batteryPercent === undefined ? {} : { batteryPercent: args.batteryPercent }),
-        recorder: records.recorder,
-        beforeStart: (info) => records.beforeStart(info),
-        onSimulation: (simulation) => {
-          const baseMs = simulation.clock.nowMs();
-          virtualNowMs = () => simulation.clock.nowMs() - baseMs;
+      });
+      const baseMs = simulation.clock.nowMs();
+      virtualElapsedMs = () => simulation.clock.nowMs() - baseMs;
+      const attemptPasses = args.attemptPasses ?? plan.operator?.attemptPasses;
+      result = await runSimulatedSession({
+        input,
+        simulation,
+        records: records.records,
+        operator: {
+          kind: 'scripted',
+          seed: args.source.seed,
+          ...(attemptPasses === undefined ? {} : { attemptPasses }),
         },
       });
-      summary = result.summary;
     } else {
-      summary = (
-        await runPortSession({
-          input,
-          path: args.source.path,
-          ...unlock,
-          recorder: records.recorder,
-          beforeStart: (info) => records.beforeStart(info),
-          onProgress: (line) => out.stderr(line),
-        })
-      ).summary;
+      result = await runPortSession({
+        input,
+        path: args.source.path,
+        records: records.records,
+        onProgress: (line) => out.stderr(line),
+      });
     }
-    records.finish(summary);
-    const sessionId = records.recorder.sessionId;
-    const full: SessionSummary = {
-      ...summary,
-      ...(sessionId === null ? {} : { sessionId }),
-      ...(summary.outcome === 'completed' ? { aftercare: aftercareLines() } : {}),
+    const summary: SessionSummary = {
+      ...result.summary,
+      ...(treatedSkin(result.summary) ? { aftercare: aftercareLines() } : {}),
     };
-    out.stdout(args.json ? JSON.stringify(full) : formatSummary(full));
-    return full.outcome === 'completed' ? 0 : 1;
+    out.stdout(args.json ? JSON.stringify(summary) : formatSummary(summary));
+    if (result.recordsFailed !== null) {
+      out.stderr(`mnpen: the records could not be written: ${result.recordsFailed}`);
+      return 1;
+    }
+    return summary.outcome === 'completed' ? 0 : 1;
   } catch (error) {
     if (error instanceof PortOpenError) {
       out.stderr(`mnpen: ${error.message}`);
@@ -115,11 +118,11 @@ const SESSION_HELP = `mnpen session: run one treatment session
 
 Usage:
   mnpen session --sim --plan FILE [options]
-  mnpen session --port PATH --plan FILE [options]
+  mnpen session --port PATH --plan FILE --client ID [options]
 
 Pen:
-  --sim                  the simulated pen, in virtual time, with a scripted operator
-  --port PATH            a real pen (or a pty) at PATH
+  --sim                  the simulated pen, in virtual time, with a scripted operator hand
+  --port PATH            a real pen (or a pty) at PATH: the areas are worked in plan order
   --seed N               simulation seed (default 1)
   --cartridge ID         id of the cartridge inserted in the simulated pen (default: a fresh one per session)
   --at ISO-8601          wall-clock time of a simulated session (default: now)
@@ -133,13 +136,17 @@ Plan:
 
 Records:
   --db PATH              database file (default: $MNPEN_DATA_DIR/mnpen.db, MNPEN_DATA_DIR default ./data)
-  --client ID            pseudonymous client id (default with --sim: the demo client)
-  --screening FILE       screening answers (JSON)
+  --client ID            pseudonymous client id (1-64 characters); required on a real pen
+  --screening FILE       screening answers (JSON), recorded for --client
   --patch-test           a patch-test session: one small area, low depth, one pass
+
+  Without --client, --sim treats a fresh demo client in a separate demo database
+  ($MNPEN_DATA_DIR/demo.db): demo records never clear a real session.
 
 Output:
   --json                 one JSON object instead of the readable summary
 
+Ctrl-C, SIGTERM and SIGHUP stop the needles at once and end the session (recorded as aborted).
 Exit codes: 0 completed, 1 fault or refusal, 2 bad input (nothing is sent to the pen).
 `;
 

@@ -1,44 +1,35 @@
-// The records around one CLI session: client and screening, the treatment rules, begin or resume the session record.
-import { readFileSync } from 'node:fs';
+// The records a CLI session uses: which database (the real one, or the demo one), the client and its screening.
 import { join } from 'node:path';
-import type { ReasonEntry } from '../machine/events.js';
-import type { AreaId, Plan } from '../policy/index.js';
-import { demoClient, parseScreening, type Screening } from '../policy/screening.js';
-import { checkSessionAllowed, estimateSessionDurationS } from '../policy/session-rules.js';
-import { DEFAULT_TREATMENT_CONFIG } from '../policy/treatment-config.js';
-import type { Payload } from '../protocol/index.js';
+import { demoClient, parseScreening, type Screening } from '../policy/index.js';
 import { openStore, resolveDataDir, StoreError, type Store } from '../store/index.js';
-import { StoreRecorder } from '../wiring/store-recorder.js';
-import type { SessionSummary } from '../wiring/summary.js';
+import { StoreSessionRecords } from '../wiring/store-records.js';
 import { UsageError } from './command.js';
+import { readJsonInput } from './input-file.js';
+
+/** File of the demo database, beside the real one: demo clients live only there. */
+export const DEMO_STORE_FILE_NAME = 'demo.db';
+/** Client ids of demo clients start with this; a real pen refuses them. */
+export const DEMO_CLIENT_PREFIX = 'demo-client';
 
 export interface RecordsOptions {
   readonly dbPath: string | undefined;
   readonly clientId: string | undefined;
   readonly screeningPath: string | undefined;
-  readonly patchTest: boolean;
-  /** The simulated pen may use the demo client. */
-  readonly allowDemoClient: boolean;
+  /** The simulated pen: without a client it treats a fresh demo client in the demo database. */
+  readonly simulated: boolean;
   /** Wall-clock source for records and rules, ms since epoch. */
   readonly nowMs: () => number;
 }
 
-export interface SessionRecords {
+export interface CliSessionRecords {
   readonly store: Store;
   readonly clientId: string;
-  readonly recorder: StoreRecorder;
-  /** Passes already opened in an interrupted session of this client that this run resumes. */
-  readonly priorPassesByArea: Record<string, number>;
-  /** After the handshake: the rules with the pen's cartridge and battery; empty means the session record is open. */
-  beforeStart(info: Payload<'INFO'>): ReasonEntry[];
-  /** Records the areas and the outcome. */
-  finish(summary: SessionSummary): void;
+  readonly records: StoreSessionRecords;
   close(): void;
 }
 
-/** Opens the database (StoreError -> UsageError, exit 2: the file is left untouched). */
-export function openRecordsStore(dbPath: string | undefined, nowMs: () => number): Store {
-  const path = dbPath ?? join(resolveDataDir(process.env), 'mnpen.db');
+/** Opens the database at `path` (StoreError -> UsageError, exit 2: the file is left untouched). */
+export function openRecordsStore(path: string, nowMs: () => number): Store {
   try {
     return openStore(path, { nowMs });
   } catch (error) {
@@ -47,14 +38,13 @@ export function openRecordsStore(dbPath: string | undefined, nowMs: () => number
   }
 }
 
+/** The default database path: `--db`, else `$MNPEN_DATA_DIR/mnpen.db`. */
+export function defaultDbPath(dbPath: string | undefined): string {
+  return dbPath ?? join(resolveDataDir(process.env), 'mnpen.db');
+}
+
 function readScreening(path: string): Screening {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`--screening ${path}: cannot read it as JSON (${(error as Error).message})`);
-  }
-  const result = parseScreening(json);
+  const result = parseScreening(readJsonInput('--screening', path));
   if (!result.ok) {
     throw new UsageError(
       `--screening ${path}: refused:\n  ${result.errors.map((error) => `${error.field}: ${error.message}`).join('\n  ')}`,
@@ -63,102 +53,48 @@ function readScreening(path: string): Screening {
   return result.screening;
 }
 
-/** Resolves the client and screening, and prepares the session record. Throws UsageError for bad input. */
-export function prepareSessionRecords(plan: Plan, options: RecordsOptions): SessionRecords {
-  const store = openRecordsStore(options.dbPath, options.nowMs);
+const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Chooses and opens the database, records the client's screening when given, and prepares the
+ * run's records. Bad input (a bad client id, `--screening` without `--client`, a demo client on a
+ * real pen, a bad screening file or database) throws UsageError before anything is written.
+ */
+export function openSessionRecords(options: RecordsOptions): CliSessionRecords {
+  const { clientId, screeningPath } = options;
+  if (clientId !== undefined && !CLIENT_ID_PATTERN.test(clientId)) {
+    throw new UsageError(
+      '--client: 1-64 characters of letters, digits, dot, dash or underscore, starting with a letter or digit',
+    );
+  }
+  if (clientId === undefined && screeningPath !== undefined) {
+    throw new UsageError('--screening needs --client ID: the answers belong to a client (a demo run has its own)');
+  }
+  if (clientId === undefined && !options.simulated)
+    throw new UsageError('--client ID is required for a session on a real pen');
+  if (clientId !== undefined && clientId.startsWith(DEMO_CLIENT_PREFIX)) {
+    throw new UsageError(`--client ${clientId}: ids starting with ${DEMO_CLIENT_PREFIX} are reserved for demo runs`);
+  }
+  // NOTE: read the screening before opening the database: a bad file must not create one.
+  const screening = screeningPath === undefined ? null : readScreening(screeningPath);
+  const realPath = defaultDbPath(options.dbPath);
+  const demo = clientId === undefined;
+  const path = demo ? join(realPath, '..', DEMO_STORE_FILE_NAME) : realPath;
+  const store = openRecordsStore(path, options.nowMs);
   try {
-    return prepare(store, plan, options);
+    const id = demo ? `${DEMO_CLIENT_PREFIX}-${options.nowMs().toString(36)}` : clientId;
+    if (demo) {
+      // NOTE: a fresh demo client per run (in the demo database only), so `npm start` is never refused by an earlier demo.
+      const client = demoClient(options.nowMs());
+      store.upsertClient({ clientId: id, birthYear: client.birthYear, screening: client.screening });
+      store.recordPatchTest(id, client.patchTestDoneAtMs, 'jawline');
+    } else if (screening !== null) {
+      store.upsertClient({ clientId: id, birthYear: screening.birthYear, screening });
+    }
+    return { store, clientId: id, records: new StoreSessionRecords(store, options.nowMs), close: () => store.close() };
   } catch (error) {
     store.close();
+    if (error instanceof StoreError) throw new UsageError(`database ${path}: ${error.message}`);
     throw error;
   }
-}
-
-function prepare(store: Store, plan: Plan, options: RecordsOptions): SessionRecords {
-  if (options.clientId === undefined && !options.allowDemoClient) {
-    throw new UsageError('--client ID is required for a session on a real pen');
-  }
-  const demo = demoClient(options.nowMs());
-  // NOTE: a fresh demo client per run, so `npm start` is never refused by the interval rule of an earlier demo.
-  const clientId = options.clientId ?? `${demo.clientId}-${options.nowMs().toString(36)}`;
-  if (options.clientId === undefined) {
-    store.upsertClient({ clientId, birthYear: demo.birthYear, screening: demo.screening });
-    if (store.latestPatchTest(clientId) === null) store.recordPatchTest(clientId, demo.patchTestDoneAtMs, 'jawline');
-  } else if (options.screeningPath !== undefined) {
-    const screening = readScreening(options.screeningPath);
-    store.upsertClient({ clientId, birthYear: screening.birthYear, screening });
-  }
-  const client = store.getClient(clientId);
-  if (client === null || client.screening === null) {
-    throw new UsageError(`--screening FILE is required: client ${clientId} has no screening answers on record`);
-  }
-  const resumable = store.findResumableSession(clientId);
-  const resuming = resumable !== null && resumable.mode === plan.mode && resumable.isPatchTest === options.patchTest;
-  const priorPassesByArea = resuming ? { ...resumable.openedPassesByArea } : {};
-  const recorder = new StoreRecorder(store, clientId);
-
-  return {
-    store,
-    clientId,
-    recorder,
-    priorPassesByArea,
-    beforeStart(info) {
-      const cartridgeId = info.cartridgeId === 0 ? null : info.cartridgeId;
-      const ownCartridge = resuming && resumable.cartridgeId === cartridgeId;
-      const decision = checkSessionAllowed({
-        mode: plan.mode,
-        nowMs: options.nowMs(),
-        client: { birthYear: client.birthYear, screening: client.screening },
-        areas: plan.areas.map((area) => area.area),
-        lastSessionByArea: store.lastSessionByArea(clientId, resuming ? { excludeSessionId: resumable.sessionId } : {}),
-        patchTest: store.latestPatchTest(clientId),
-        isPatchTestSession: options.patchTest,
-        cartridgeId,
-        cartridgeSeenBefore: cartridgeId !== null && !ownCartridge && store.isCartridgeSeen(cartridgeId),
-        batteryPercent: info.batteryPercent,
-        plannedDurationS: estimateSessionDurationS(plan.areas, DEFAULT_TREATMENT_CONFIG),
-        config: DEFAULT_TREATMENT_CONFIG,
-      });
-      if (!decision.allowed) {
-        for (const refusal of decision.refusals) store.recordRefusal({ ...refusal, clientId: clientId });
-        return decision.refusals.map((refusal): ReasonEntry =>
-          refusal.area === undefined
-            ? { reason: refusal.reason, detail: refusal.detail }
-            : { reason: refusal.reason, detail: refusal.detail, area: refusal.area as AreaId },
-        );
-      }
-      recorder.sessionId = resuming
-        ? resumable.sessionId
-        : store.beginSession({
-            clientId: clientId,
-            mode: plan.mode,
-            isPatchTest: options.patchTest,
-            cartridgeId,
-            areas: plan.areas.map((area) => ({
-              area: area.area,
-              depthUm: area.depthUm,
-              strokeHz: area.strokeHz,
-              passLimit: area.passes,
-            })),
-            plan,
-          });
-      store.audit(resuming ? 'sessionResumed' : 'sessionBegun', { priorPassesByArea }, recorder.sessionId);
-      return [];
-    },
-    finish(summary) {
-      const sessionId = recorder.sessionId;
-      if (sessionId === null) return;
-      for (const area of summary.areas) {
-        store.finishArea(sessionId, area.area, {
-          passes: area.passes,
-          strokes: area.strokes,
-          punctures: area.punctures,
-          maxMeasuredDepthUm: area.maxMeasuredDepthUm,
-          lockReason: area.lockReason,
-        });
-      }
-      store.endSession(sessionId, summary.outcome);
-    },
-    close: () => store.close(),
-  };
 }

@@ -35,3 +35,5 @@ export const DEAD_LINK_TIMEOUT_MS = 150;
 export const TELEMETRY_RATE_RANGE_HZ = { min: 0, max: 1000 } as const;
 /** Telemetry rate a pen reports at after boot and after every HELLO, Hz. */
 export const DEFAULT_TELEMETRY_HZ = 0;
+/** Telemetry rate the controller asks for during a session: its second depth check samples it, Hz. */
+export const SESSION_TELEMETRY_HZ = 50;

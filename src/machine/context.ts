@@ -1,7 +1,8 @@
 // The controller's context: everything the session summary needs, and its construction from the input.
 import {
+  DEFAULT_EXPOSURE_BUDGETS,
   DEFAULT_PASS_DEBOUNCE_MS,
-  MAX_PASSES_PER_AREA,
+  DEFAULT_TREATMENT_CONFIG,
   PolicyReason,
   createPassCounter,
   resolveExposureBudgets,
@@ -12,8 +13,9 @@ import {
   type PassCounterState,
   type Plan,
   type StrokeRangeHz,
+  type TreatmentConfig,
 } from '../policy/index.js';
-import type { ControllerInput, FaultEntry, Outcome, ReasonEntry } from './events.js';
+import type { AreaOrder, ControllerInput, FaultEntry, Outcome, ReasonEntry, ResumedSession } from './events.js';
 
 /** Progress of one plan area. `passes` counts passes with contact; `passesOpened` counts reservations. */
 export interface AreaProgress {
@@ -28,7 +30,7 @@ export interface AreaProgress {
   readonly planStrokeHz: number;
   /** Stroke rate sent: the plan's, within the pen's range (S7). */
   readonly strokeHz: number;
-  /** Plan passes, never above 6. */
+  /** Plan passes, never above the configured maximum (6 at most). */
   readonly passLimit: number;
   readonly passes: number;
   readonly passesOpened: number;
@@ -38,7 +40,11 @@ export interface AreaProgress {
   readonly maxMeasuredDepthUm: number;
   readonly locked: boolean;
   readonly lockReason: string | null;
+  /** Arming attempts the pen refused on this area (plan order retries up to MAX_AREA_ATTEMPTS). */
+  readonly refusedArmings: number;
   readonly counter: PassCounterState;
+  /** The last pass that ended on this area (what recordPassEnded writes), or null. */
+  readonly lastEndedPass: { readonly passNumber: number; readonly strokes: number; readonly contactMs: number } | null;
 }
 
 /** What INFO said about the pen, as the machine uses it. */
@@ -50,11 +56,17 @@ export interface PenIdentity {
   readonly strokeRange: StrokeRangeHz;
   readonly cartridgeId: number;
   readonly needleCount: number;
+  readonly batteryPercent: number;
 }
 
 /** Settings fixed when the machine is created (the input, after the safe fallbacks of S4 and S8). */
 export interface ControllerSettings {
   readonly plan: Plan;
+  readonly areaOrder: AreaOrder;
+  readonly clientId: string;
+  readonly isPatchTest: boolean;
+  readonly config: TreatmentConfig;
+  readonly proCredential: string | null;
   readonly proCredentialExpected: string | null;
   readonly passDebounceMs: number;
   readonly budgets: ExposureBudgets;
@@ -68,18 +80,31 @@ export interface PenReadings {
   readonly lastContactStrokeCount: number;
   readonly lastPenTimeMs: number;
   readonly lastStrokeCount: number;
+  /** Pen state as last reported (INFO, TELEMETRY); 0 before the handshake. */
+  readonly penState: number;
+}
+
+/** The session record this run holds (after the claim), and whether the next area follows a refused arming. */
+export interface SessionRecordState {
+  readonly sessionId: number | null;
+  readonly resumed: boolean;
+  /** The last arming was refused: the next plan-order choice waits the retry delay. */
+  readonly retryPending: boolean;
+  /** A pass reservation is in flight (answer PASS_RESERVED not yet received). */
+  readonly reservationPending: boolean;
 }
 
 /**
- * NOTE: keep this at 19 top-level keys or fewer. XState's `assign` copies the context on every
+ * NOTE: keep this at 19 top-level keys or fewer (19 now). XState's `assign` copies the context on every
  * event (TELEMETRY at 50 Hz); above 19 keys V8 builds the copy in dictionary mode, about ten times
- * slower to copy and to read. Group new fields (as `settings` and `penReadings` are) instead.
+ * slower to copy and to read. Group new fields (as `settings`, `penReadings` and `record` are) instead.
  */
 export interface ControllerContext {
   readonly mode: Mode;
   readonly settings: ControllerSettings;
   readonly proUnlocked: boolean;
   readonly pen: PenIdentity | null;
+  readonly record: SessionRecordState;
   readonly sessionStarted: boolean;
   readonly areas: readonly AreaProgress[];
   readonly currentArea: AreaId | null;
@@ -93,6 +118,8 @@ export interface ControllerContext {
   readonly refusals: readonly ReasonEntry[];
   readonly clamps: readonly ReasonEntry[];
   readonly stops: readonly ReasonEntry[];
+  /** Areas the last locking action locked (what recordAreaLocks writes). */
+  readonly lastLocks: readonly { readonly area: AreaId; readonly reason: string }[];
   readonly outcome: Outcome | null;
   readonly outcomeReason: string | null;
 }
@@ -104,43 +131,26 @@ export const NO_PEN_READINGS: PenReadings = {
   lastContactStrokeCount: 0,
   lastPenTimeMs: 0,
   lastStrokeCount: 0,
+  penState: 0,
 };
 
 /** Builds the initial context. Bad settings fall back safely and are listed in `clamps` (S4, S8). */
 export function createInitialContext(input: ControllerInput): ControllerContext {
   const clamps: ReasonEntry[] = [];
-  const { budgets, adjusted } = resolveExposureBudgets(input.exposureBudgets);
+  const { budgets, adjusted } = resolveExposureBudgets(input.exposureBudgets ?? DEFAULT_EXPOSURE_BUDGETS);
   for (const setting of adjusted) clamps.push({ reason: setting.reason, detail: setting.detail });
   const passDebounceMs = resolveDebounceMs(input.passDebounceMs, clamps);
-  const areas = input.plan.areas.map((entry) => {
-    const passLimit = Math.min(MAX_PASSES_PER_AREA, Math.max(1, Math.floor(entry.passes) || 1));
-    const prior = resolvePriorPasses(entry.area, input.priorPassesByArea?.[entry.area], passLimit, clamps);
-    const locked = prior >= passLimit;
-    const progress: AreaProgress = {
-      area: entry.area,
-      planDepthUm: entry.depthUm,
-      capUm: 0,
-      capBinding: null,
-      depthUm: 0,
-      planStrokeHz: entry.strokeHz,
-      strokeHz: entry.strokeHz,
-      passLimit,
-      passes: prior,
-      passesOpened: prior,
-      strokes: 0,
-      punctures: 0,
-      contactMs: 0,
-      maxMeasuredDepthUm: 0,
-      locked,
-      lockReason: locked ? PolicyReason.PASS_LIMIT_REACHED : null,
-      counter: createPassCounter(prior),
-    };
-    return progress;
-  });
+  const config = input.config ?? DEFAULT_TREATMENT_CONFIG;
+  const areas = input.plan.areas.map((entry) => areaProgress(entry, config.maxPassesPerArea));
   return {
     mode: input.mode,
     settings: {
       plan: input.plan,
+      areaOrder: input.areaOrder,
+      clientId: input.clientId,
+      isPatchTest: input.isPatchTest,
+      config,
+      proCredential: input.proCredential || null,
       proCredentialExpected: input.proCredentialExpected || null,
       passDebounceMs,
       budgets,
@@ -148,6 +158,7 @@ export function createInitialContext(input: ControllerInput): ControllerContext 
     },
     proUnlocked: false,
     pen: null,
+    record: { sessionId: null, resumed: false, retryPending: false, reservationPending: false },
     sessionStarted: false,
     areas,
     currentArea: null,
@@ -159,9 +170,84 @@ export function createInitialContext(input: ControllerInput): ControllerContext 
     refusals: [],
     clamps,
     stops: [],
+    lastLocks: [],
     outcome: null,
     outcomeReason: null,
   };
+}
+
+function areaProgress(entry: Plan['areas'][number], maxPasses: number): AreaProgress {
+  const passLimit = Math.min(maxPasses, Math.max(1, Math.floor(entry.passes) || 1));
+  return {
+    area: entry.area,
+    planDepthUm: entry.depthUm,
+    capUm: 0,
+    capBinding: null,
+    depthUm: 0,
+    planStrokeHz: entry.strokeHz,
+    strokeHz: entry.strokeHz,
+    passLimit,
+    passes: 0,
+    passesOpened: 0,
+    strokes: 0,
+    punctures: 0,
+    contactMs: 0,
+    maxMeasuredDepthUm: 0,
+    locked: false,
+    lockReason: null,
+    refusedArmings: 0,
+    counter: createPassCounter(0),
+    lastEndedPass: null,
+  };
+}
+
+/**
+ * The areas after a resume: passes already opened count (S5) and exposure already used counts
+ * (S6). NOTE: a count that is not a number >= 0 means the record cannot be trusted: the area is
+ * treated as at its limit (locked), the safe side of S5.
+ */
+export function resumedAreas(
+  areas: readonly AreaProgress[],
+  resumed: ResumedSession,
+  needleCount: number,
+): { areas: AreaProgress[]; clamps: ReasonEntry[] } {
+  const clamps: ReasonEntry[] = [];
+  const result = areas.map((progress) => {
+    const raw: unknown = resumed.openedPassesByArea[progress.area];
+    const used = resumed.usedByArea[progress.area];
+    let opened = 0;
+    if (raw !== undefined) {
+      if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) {
+        clamps.push({
+          reason: PolicyReason.SETTING_INVALID,
+          detail: `priorPasses=${String(raw)}: area locked`,
+          area: progress.area,
+        });
+        opened = progress.passLimit;
+      } else opened = Math.ceil(raw);
+    }
+    const punctures = isCount(used?.punctures) ? used.punctures : 0;
+    const contactMs = isCount(used?.contactMs) ? used.contactMs : 0;
+    const strokes = needleCount > 0 ? Math.ceil(punctures / needleCount) : 0;
+    const counter = { ...createPassCounter(opened), totalStrokes: strokes, totalContactMs: contactMs };
+    const locked = opened >= progress.passLimit;
+    return {
+      ...progress,
+      passes: opened,
+      passesOpened: opened,
+      strokes,
+      punctures,
+      contactMs,
+      counter,
+      locked,
+      lockReason: locked ? PolicyReason.PASS_LIMIT_REACHED : null,
+    };
+  });
+  return { areas: result, clamps };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 /**
@@ -182,19 +268,6 @@ function resolveDebounceMs(value: unknown, clamps: ReasonEntry[]): number {
     return DEFAULT_PASS_DEBOUNCE_MS;
   }
   return value;
-}
-
-/**
- * Passes already opened on an area. NOTE: a count that is not a number >= 0 means the record
- * cannot be trusted: the area is treated as at its limit (locked), the safe side of S5.
- */
-function resolvePriorPasses(area: AreaId, value: unknown, passLimit: number, clamps: ReasonEntry[]): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    clamps.push({ reason: PolicyReason.SETTING_INVALID, detail: `priorPasses=${String(value)}: area locked`, area });
-    return passLimit;
-  }
-  return Math.ceil(value);
 }
 
 /** The progress of the current area, if any. */

@@ -23,14 +23,26 @@ function children(node: AnyStateNode): AnyStateNode[] {
   return Object.values(node.states) as AnyStateNode[];
 }
 
-/** Transitions with a target; targetless ones only update the context and are left out. */
+/** A guard's name; `and(a, b)` as `a & b`. */
+function guardLabel(guard: unknown): string | null {
+  const name = guardName(guard);
+  if (name !== 'xstate.and') return name;
+  const parts = (guard as { params?: { guards?: unknown[] } }).params?.guards ?? [];
+  return parts.map((part) => guardName(part) ?? '?').join(' & ');
+}
+
+/** Transitions with a target (eventless ones as `always`); targetless ones only update the context and are left out. */
 function edgesOf(node: AnyStateNode, sourceId: string): Edge[] {
   const edges: Edge[] = [];
-  for (const [eventType, transitions] of node.transitions) {
+  const groups: [string, readonly { target?: readonly AnyStateNode[] | undefined; guard?: unknown }[]][] = [
+    ...node.transitions,
+    ['always', node.always ?? []],
+  ];
+  for (const [eventType, transitions] of groups) {
     for (const transition of transitions) {
       const target = transition.target?.[0];
       if (target === undefined) continue;
-      const guard = guardName(transition.guard) ?? 'otherwise';
+      const guard = guardLabel(transition.guard) ?? 'otherwise';
       edges.push({ source: sourceId, target: target.key, eventType, guard });
     }
   }

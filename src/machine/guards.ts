@@ -1,6 +1,7 @@
 // Named guards of the controller machine: pure predicates over the context and the event.
-import { PROTOCOL_VERSION, PenState, Sku, TelemetryFlag } from '../protocol/index.js';
-import type { ContactEdge } from '../policy/index.js';
+import { PROTOCOL_VERSION, PenState, Reason, Sku, TelemetryFlag } from '../protocol/index.js';
+import { MAX_AREA_ATTEMPTS, type ContactEdge } from '../policy/index.js';
+import { admissionDecision } from './admission.js';
 import { currentProgress, progressOf, type ControllerContext } from './context.js';
 import type { ControllerEvent } from './events.js';
 import {
@@ -9,7 +10,9 @@ import {
   edgeOnCurrent,
   exposureBreach,
   isInfoFaulted,
+  nextPlanArea,
   penIdentityFrom,
+  sessionExposureBreach,
   telemetryEdge,
   withCounter,
 } from './logic.js';
@@ -42,7 +45,13 @@ function afterEdge(context: ControllerContext, event: ControllerEvent): Controll
   return { ...context, areas };
 }
 
+function credentialMatches(context: ControllerContext): boolean {
+  const { proCredential, proCredentialExpected } = context.settings;
+  return proCredentialExpected !== null && proCredential !== null && proCredential === proCredentialExpected;
+}
+
 export const guards = {
+  // Handshake
   /** INFO speaks another protocol version: refused (PROTOCOL_VERSION_UNSUPPORTED). */
   isProtocolUnsupported: ({ event }: GuardArgs) =>
     event.type === 'INFO_RECEIVED' && event.info.protocolVersion !== PROTOCOL_VERSION,
@@ -54,40 +63,75 @@ export const guards = {
   /** INFO's stroke range does not meet 50-150 Hz. */
   hasImplausiblePenLimits: ({ event }: GuardArgs) =>
     event.type === 'INFO_RECEIVED' && penIdentityFrom(event.info) === null,
-  /** UNLOCK_PRO carries exactly the expected credential; no expected credential: never (S9). */
-  isProCredentialValid: ({ context, event }: GuardArgs) =>
-    event.type === 'UNLOCK_PRO' &&
-    context.settings.proCredentialExpected !== null &&
-    typeof event.credential === 'string' &&
-    event.credential === context.settings.proCredentialExpected,
+
+  // Admission
+  /** The treatment rules refuse the session on the records' facts (S19). */
+  isAdmissionRefused: ({ context, event }: GuardArgs) =>
+    event.type === 'ADMISSION_FACTS' && !admissionDecision(context, event.facts).allowed,
+  /** The pen reports IDLE: homed, disarmed, ready to arm. */
+  isPenIdle: ({ context }: GuardArgs) => context.penReadings.penState === PenState.IDLE,
   /** The plan was written for another mode than the session's. */
   isPlanModeMismatch: ({ context }: GuardArgs) => context.settings.plan.mode !== context.mode,
-  /** Professional mode not unlocked (S9). */
-  isProModeLocked: ({ context }: GuardArgs) => context.mode === 'pro' && !context.proUnlocked,
+  /** A professional session without a credential (S9). */
+  isProCredentialMissing: ({ context }: GuardArgs) => context.mode === 'pro' && context.settings.proCredential === null,
+  /** A professional session whose credential does not unlock it (S9). */
+  isProCredentialRejected: ({ context }: GuardArgs) => context.mode === 'pro' && !credentialMatches(context),
+  /** A professional session whose credential unlocks professional depth (S9). */
+  isProCredentialAccepted: ({ context }: GuardArgs) => context.mode === 'pro' && credentialMatches(context),
   /** No cartridge, or one without needles, per INFO. */
   hasNoCartridge: ({ context }: GuardArgs) =>
     context.pen === null || context.pen.cartridgeId === 0 || context.pen.needleCount === 0,
+
+  // Area choice
+  /** Every plan area is locked (pass limit or budget): the plan is done. */
+  isEveryAreaDone: ({ context }: GuardArgs) => context.areas.every((progress) => progress.locked),
+  /** A session-wide exposure budget is reached while some area is still open (S6). */
+  isSessionBudgetReached: ({ context }: GuardArgs) =>
+    context.areas.some((progress) => !progress.locked) && sessionExposureBreach(context) !== null,
+  /** The operator chooses the areas (SELECT_AREA). */
+  isOperatorOrder: ({ context }: GuardArgs) => context.settings.areaOrder === 'operator',
+  /** Plan order: no open area has arming attempts left. */
+  hasNoAreaToTry: ({ context }: GuardArgs) => nextPlanArea(context, MAX_AREA_ATTEMPTS) === null,
   isAreaNotInPlan: ({ context, event }: GuardArgs) =>
     event.type === 'SELECT_AREA' && progressOf(context, event.area) === undefined,
   isAreaLocked: ({ context, event }: GuardArgs) =>
     event.type === 'SELECT_AREA' && progressOf(context, event.area)?.locked === true,
+  /** SELECT_AREA of the area already being worked: nothing to do. */
+  isCurrentAreaSelected: ({ context, event }: GuardArgs) =>
+    event.type === 'SELECT_AREA' && event.area === context.currentArea,
   /** RESUME is possible: a current area that is not locked. */
   isCurrentAreaOpen: ({ context }: GuardArgs) => currentProgress(context)?.locked === false,
+  /** The pen senses skin contact (from its last edge or telemetry). */
+  isPenInContact: ({ context }: GuardArgs) => context.penReadings.penContact,
+
+  // Arming
   /** The pen applied a deeper SET_DEPTH than was sent (S1): fault. */
   isDepthAckAboveCommand: ({ context, event }: GuardArgs) =>
     event.type === 'COMMAND_ACKED' && event.command === 'SET_DEPTH' && event.appliedValue > context.commandedDepthUm,
-  /** The ACK completes SET_DEPTH + SET_SPEED: the drive may be armed. */
+  /** The ACK completes SET_DEPTH + SET_SPEED. */
   isLastSetupAck: ({ context, event }: GuardArgs) =>
     event.type === 'COMMAND_ACKED' &&
     ((event.command === 'SET_DEPTH' && context.speedAcked) || (event.command === 'SET_SPEED' && context.depthAcked)),
   isSetupAck: ({ event }: GuardArgs) =>
     event.type === 'COMMAND_ACKED' && (event.command === 'SET_DEPTH' || event.command === 'SET_SPEED'),
+  /** A pass reservation is asked for and not yet answered. */
+  isReservationPending: ({ context }: GuardArgs) => context.record.reservationPending,
+  /** The current area holds a reserved pass not yet started (after a resume, or a refused ARM). */
+  hasUnusedReservation: ({ context }: GuardArgs) => {
+    const progress = currentProgress(context);
+    return progress !== undefined && progress.passesOpened > progress.passes;
+  },
   isArmAck: ({ event }: GuardArgs) => event.type === 'COMMAND_ACKED' && event.command === 'ARM',
   /** ARM acknowledged while the skin is already touched: the pass starts at once. */
   isArmAckInContact: ({ context, event }: GuardArgs) =>
     event.type === 'COMMAND_ACKED' && event.command === 'ARM' && context.penReadings.penContact,
+  /** The ACK carries a clamp note (S8). */
   hasClampNote: ({ event }: GuardArgs) => event.type === 'COMMAND_ACKED' && event.note !== 0,
-  isDisarmRefused: ({ event }: GuardArgs) => event.type === 'COMMAND_NAKED' && event.command === 'DISARM',
+  /** EVENT_STOPPED for the STOP this controller sent: already acted on. */
+  isOwnStopEcho: ({ event }: GuardArgs) =>
+    event.type === 'PEN_STOPPED' && (event.reason === Reason.STOP_HOST || event.reason === Reason.STOP_ESTOP),
+
+  // Passes (S5) and exposure (S6)
   /** The contact edge starts a new pass on the current area. */
   isNewPassEdge: ({ context, event }: GuardArgs) => edgeOutcome(context, contactEdgeOf(event)) === 'passStarted',
   /** The contact edge continues the open pass (lift-off shorter than the debounce). */
@@ -127,11 +171,27 @@ export const guards = {
       atMs: event.deviceTickMs ?? context.penReadings.lastPenTimeMs,
       strokeCount: event.strokeCount,
     }) !== null,
+  /** A budget is reached, the contact in progress counted up to the latest pen readings (S6). */
+  isExposureReachedNow: ({ context }: GuardArgs) =>
+    exposureBreach(context, {
+      atMs: context.penReadings.lastPenTimeMs,
+      strokeCount: context.penReadings.lastStrokeCount,
+    }) !== null,
+  /** The current area has used every pass it may (S5). */
+  isAtPassLimit: ({ context }: GuardArgs) => {
+    const progress = currentProgress(context);
+    return progress !== undefined && progress.counter.passes >= progress.passLimit;
+  },
   /** Telemetry shows contact that no edge reported (a lost EVENT_CONTACT): count it as a pass start. */
   hasTelemetryContact: ({ context, event }: GuardArgs) =>
     event.type === 'TELEMETRY' &&
     (event.flags & TelemetryFlag.CONTACT) !== 0 &&
     edgeOutcome(context, telemetryEdge(context, event)) === 'passStarted',
+  /** Telemetry shows skin contact (edge or not). */
+  isTelemetryInContact: ({ event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && (event.flags & TelemetryFlag.CONTACT) !== 0,
+
+  // Pen health (S1, S13)
   isTelemetryFaulted: ({ event }: GuardArgs) =>
     event.type === 'TELEMETRY' && (event.faultCode !== 0 || event.state === PenState.FAULT),
   /** Measured depth above the session cap + tolerance, drive not on an area (S1). */

@@ -1,22 +1,31 @@
 // Public surface of the controller machine: the machine, its contract types, the context and the diagram.
 export { controllerMachine } from './machine.js';
-export { controllerSetup } from './setup.js';
+export { controllerSetup, type ControllerEffect } from './setup.js';
 export { createInitialContext, type AreaProgress, type ControllerContext, type PenIdentity } from './context.js';
 export { MEASURED_DEPTH_TOLERANCE_UM } from './logic.js';
 export { machineToMermaid } from './diagram.js';
+export { TIMER_EVENTS } from './events.js';
 export type {
-  ControllerActionName,
-  ControllerActionParams,
+  AdmissionFacts,
+  AreaOrder,
+  ClaimRequest,
+  ControllerEffectName,
+  ControllerEffectParams,
   ControllerEvent,
   ControllerEventType,
   ControllerInput,
   FaultEntry,
+  OperatorEvent,
+  OperatorEventType,
   Outcome,
   PassEndedParams,
   PassParams,
   PassStartedParams,
   PenCommandName,
   ReasonEntry,
+  ResumedSession,
+  SessionClaim,
   SessionEndedParams,
   TelemetryEvent,
+  TimerName,
 } from './events.js';

@@ -10,6 +10,7 @@ import {
   liveContactMs,
   liveContactStrokes,
   modeCapUm,
+  modeMaxDepthUm,
   puncturesFor,
   strokeHzWithinRange,
   strokeRangeWithin,
@@ -49,6 +50,7 @@ export function penIdentityFrom(info: Payload<'INFO'>): PenIdentity | null {
     strokeRange,
     cartridgeId: info.cartridgeId,
     needleCount: info.needleCount,
+    batteryPercent: info.batteryPercent,
   };
 }
 
@@ -57,9 +59,19 @@ export function isInfoFaulted(info: Payload<'INFO'>): boolean {
   return info.state === PenState.FAULT || info.faultCode !== 0;
 }
 
+/**
+ * Mode cap in force: the mode's product cap (home cap while professional mode is locked, S9),
+ * lowered by the configured mode maximum (a clinic profile may only lower it).
+ */
+export function configuredModeCapUm(context: ControllerContext): number {
+  const productUm = modeCapUm(context.mode, context.proUnlocked);
+  const configuredUm = modeMaxDepthUm(context.settings.config, context.proUnlocked ? context.mode : 'home');
+  return Math.min(productUm, configuredUm);
+}
+
 /** Highest depth any area of this session may reach: min(pen maximum, mode cap); mode cap before INFO. */
 export function sessionCapUm(context: ControllerContext): number {
-  const modeUm = modeCapUm(context.mode, context.proUnlocked);
+  const modeUm = configuredModeCapUm(context);
   return context.pen === null ? modeUm : Math.min(modeUm, context.pen.maxDepthUm);
 }
 
@@ -80,7 +92,7 @@ export function sessionSettings(context: ControllerContext): { areas: AreaProgre
     const { area } = progress;
     const cap = effectiveCapUm({
       skuUm: pen?.maxDepthUm ?? 0,
-      modeUm: modeCapUm(context.mode, context.proUnlocked),
+      modeUm: configuredModeCapUm(context),
       areaUm: areaCapUm(context.mode, area),
       profileUm: context.settings.profileCapsUm[area],
       planUm: progress.planDepthUm,
@@ -181,4 +193,16 @@ export function faultName(faultCode: number): string {
 /** Name of a pen reason code, e.g. `STOP_LEASE_LAPSED`. */
 export function reasonName(code: number): string {
   return codeName(Reason, code);
+}
+
+/** A session-wide budget reached by the passes counted so far (S6), or null. */
+export function sessionExposureBreach(context: ControllerContext): BudgetBreach | null {
+  const session = sessionUsage(context);
+  const breach = checkExposure({ punctures: 0, contactMs: 0 }, session, context.settings.budgets);
+  return breach !== null && breach.sessionWide ? breach : null;
+}
+
+/** Plan order: the first open area with arming attempts left (refused armings below `maxAttempts`), or null. */
+export function nextPlanArea(context: ControllerContext, maxAttempts: number): AreaProgress | null {
+  return context.areas.find((progress) => !progress.locked && progress.refusedArmings < maxAttempts) ?? null;
 }

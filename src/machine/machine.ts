@@ -1,46 +1,60 @@
-// The controller state machine: a pure safety core whose timeouts arrive as events (no `after`, no `invoke`).
-import { Fault } from '../protocol/index.js';
+// The controller state machine: it decides the whole session; its timeouts and the records' answers arrive as events.
+import { and } from 'xstate';
 import { PolicyReason } from '../policy/index.js';
 import { createInitialContext } from './context.js';
-import { MEASURED_DEPTH_TOLERANCE_UM, activeCapUm } from './logic.js';
 import { controllerSetup } from './setup.js';
 import {
-  abortUnconnected,
-  armArea,
-  driveTelemetryChecks,
-  endConnected,
-  eventField,
-  keepDriveReadings,
-  lastFaultReason,
-  measuredDepth,
-  pauseByOperator,
-  pauseOnPenStop,
-  penFault,
-  refuse,
+  abortFor,
+  changeAreaWhileArmed,
+  connectedFailures,
+  driveTelemetryFaults,
+  emergencyEnd,
+  endOpenPass,
+  endWith,
+  lockAtLimit,
+  lockForBudget,
+  operatorEnd,
+  penClamp,
+  penStopWhileDriving,
   refuseAndEnd,
   refuseAreaChange,
-  selectArea,
-  startPassOnContact,
-  stopAndLock,
-  stopEntry,
-  telemetryFaultCode,
+  refuseFor,
+  refuseWhen,
+  stopFor,
   toFault,
 } from './transitions.js';
 
 /** Operator inputs that a state does not take are refused with a reason, never dropped silently (S8). */
-const OPERATOR_INPUTS = [
-  'CONNECT',
-  'UNLOCK_PRO',
-  'START_SESSION',
-  'SELECT_AREA',
-  'PAUSE',
-  'RESUME',
-  'FINISH',
-  'RESET',
-] as const;
-const refuseInput = refuse(undefined, PolicyReason.INPUT_NOT_ACCEPTED_NOW, ({ event }) => event.type);
+const OPERATOR_INPUTS = ['START_SESSION', 'SELECT_AREA', 'PAUSE', 'RESUME', 'FINISH', 'RESET'] as const;
+const refuseInput = { actions: refuseFor(PolicyReason.INPUT_NOT_ACCEPTED_NOW) };
 
-/** The controller machine. Create with `createActor(controllerMachine, { input })`; wire with `.provide()`. */
+/** A pass ends off the normal debounce (pause, area change): at the limit or a budget it locks the area first. */
+const passEndsAtLimitOrBudget = [
+  {
+    guard: 'isAtPassLimit' as const,
+    target: '#selectingArea',
+    actions: [
+      'stopNeedles',
+      { type: 'cancelTimer', params: { timer: 'passDebounce' } },
+      ...endOpenPass,
+      ...lockAtLimit,
+      'leaveArea',
+    ] as const,
+  },
+  {
+    guard: 'isExposureReachedNow' as const,
+    target: '#selectingArea',
+    actions: [
+      'stopNeedles',
+      { type: 'cancelTimer', params: { timer: 'passDebounce' } },
+      ...endOpenPass,
+      ...lockForBudget,
+      'leaveArea',
+    ] as const,
+  },
+];
+
+/** The controller machine. Create with `createActor(controllerMachine, { input })`; its effects are emitted events. */
 export const controllerMachine = controllerSetup.createMachine({
   id: 'controller',
   context: ({ input }) => createInitialContext(input),
@@ -48,158 +62,213 @@ export const controllerMachine = controllerSetup.createMachine({
   output: ({ context }) => context,
   on: {
     ...Object.fromEntries(OPERATOR_INPUTS.map((type) => [type, refuseInput])),
-    ESTOP: {
-      target: '#emergencyStop',
-      actions: [
-        'emergencyStop',
-        'closeOpenPass',
-        'cancelDebounceTimer',
-        { type: 'noteStop', params: stopEntry(PolicyReason.EMERGENCY_STOP, () => 'ESTOP') },
-        { type: 'endSession', params: { outcome: 'emergencyStop', reason: PolicyReason.EMERGENCY_STOP } },
-      ],
-    },
+    ESTOP: emergencyEnd(false),
   },
   states: {
     disconnected: {
       on: {
-        CONNECT: 'connecting',
-        STOP: abortUnconnected(PolicyReason.OPERATOR_STOP, () => 'operator'),
-        FINISH: abortUnconnected(PolicyReason.OPERATOR_FINISH, () => 'operator'),
+        START_SESSION: 'connecting',
+        STOP: abortFor(PolicyReason.OPERATOR_STOP, 'operator'),
+        FINISH: abortFor(PolicyReason.OPERATOR_FINISH, 'operator'),
       },
     },
     connecting: {
-      entry: 'openLink',
+      entry: ['openLink', { type: 'startTimer', params: { timer: 'connect' } }],
+      exit: { type: 'cancelTimer', params: { timer: 'connect' } },
       on: {
         LINK_OPENED: 'connected',
-        LINK_FAILED: abortUnconnected(PolicyReason.LINK_FAILED, (args) => eventField(args, 'reason')),
-        STOP: abortUnconnected(PolicyReason.OPERATOR_STOP, () => 'operator'),
-        FINISH: abortUnconnected(PolicyReason.OPERATOR_FINISH, () => 'operator'),
+        LINK_FAILED: abortFor(PolicyReason.LINK_FAILED),
+        CONNECT_TIMEOUT: abortFor(PolicyReason.LINK_FAILED, 'the port did not open in time'),
+        STOP: abortFor(PolicyReason.OPERATOR_STOP, 'operator'),
+        FINISH: abortFor(PolicyReason.OPERATOR_FINISH, 'operator'),
       },
     },
     connected: {
       initial: 'handshaking',
       on: {
-        LINK_DEAD: toFault(undefined, (args) => ({
-          code: Fault.NONE,
-          reason: PolicyReason.LINK_DEAD,
-          detail: eventField(args, 'reason'),
-        })),
-        PEN_FAULT: toFault(
-          undefined,
-          penFault(({ event }) => (event.type === 'PEN_FAULT' ? event.faultCode : 0), 'event'),
-        ),
-        CARTRIDGE_REMOVED: toFault(undefined, () => ({
-          code: Fault.CARTRIDGE_REMOVED,
-          reason: PolicyReason.CARTRIDGE_REMOVED,
-          detail: 'cartridge removed: the session ends for this cartridge',
-        })),
+        ...connectedFailures(false),
+        FINISH: operatorEnd('aborted', PolicyReason.OPERATOR_FINISH, false),
         TELEMETRY: [
-          toFault('isTelemetryFaulted', penFault(telemetryFaultCode, 'telemetry')),
-          toFault('isMeasuredDepthAboveSessionCap', (args) => ({
-            code: Fault.OVER_DEPTH,
-            reason: PolicyReason.MEASURED_DEPTH_ABOVE_CAP,
-            detail: `measured ${measuredDepth(args)} um > cap ${activeCapUm(args.context, false)} + ${MEASURED_DEPTH_TOLERANCE_UM} um`,
-          })),
+          toFault('notePenFault', false, 'isTelemetryFaulted'),
+          {
+            guard: 'isMeasuredDepthAboveSessionCap',
+            target: '#fault',
+            actions: ['stopNeedles', { type: 'noteOverDepth', params: { driveOnArea: false } }, 'recordFault'],
+          },
           { actions: 'trackPenReadings' },
         ],
         CONTACT_ON: { actions: 'trackPenReadings' },
         CONTACT_OFF: { actions: 'trackPenReadings' },
-        COMMAND_ACKED: { actions: 'notePenClamp' },
-        COMMAND_NAKED: [
-          { guard: 'isDisarmRefused', actions: ['stopNeedles', 'notePenRefusal'] },
-          { actions: 'notePenRefusal' },
-        ],
-        STOP: endConnected('#aborted', PolicyReason.OPERATOR_STOP),
-        FINISH: endConnected('#aborted', PolicyReason.OPERATOR_FINISH),
+        COMMAND_ACKED: { actions: penClamp },
+        COMMAND_NAKED: { actions: ['notePenRefusal', 'recordRefusal'] },
+        PASS_RESERVED: { actions: 'noteReservationConfirmed' },
       },
       states: {
         handshaking: {
           entry: 'sendHello',
           on: {
             INFO_RECEIVED: [
-              refuseAndEnd('isProtocolUnsupported', PolicyReason.PROTOCOL_VERSION_UNSUPPORTED, ({ event }) =>
-                event.type === 'INFO_RECEIVED' ? `pen speaks ${event.info.protocolVersion}` : '',
-              ),
-              toFault(
-                'isPenFaultReported',
-                penFault(({ event }) => (event.type === 'INFO_RECEIVED' ? event.info.faultCode : 0), 'INFO'),
-              ),
-              refuseAndEnd(
-                'isProModeWithoutProSku',
-                PolicyReason.PRO_MODE_NEEDS_PRO_SKU,
-                () => 'pen is not the pro SKU',
-              ),
-              refuseAndEnd('hasImplausiblePenLimits', PolicyReason.PEN_LIMITS_IMPLAUSIBLE, () => 'stroke range'),
-              { target: 'idle', actions: 'storePenInfo' },
+              refuseAndEnd('isProtocolUnsupported', PolicyReason.PROTOCOL_VERSION_UNSUPPORTED),
+              { ...toFault('notePenFault', false, 'isPenFaultReported') },
+              refuseAndEnd('isProModeWithoutProSku', PolicyReason.PRO_MODE_NEEDS_PRO_SKU),
+              refuseAndEnd('hasImplausiblePenLimits', PolicyReason.PEN_LIMITS_IMPLAUSIBLE),
+              { target: 'claiming', actions: ['storePenInfo', 'sendTelemetryRate'] },
             ],
-            HANDSHAKE_TIMEOUT: abortUnconnected(PolicyReason.HANDSHAKE_TIMEOUT, () => 'no INFO'),
+            HANDSHAKE_TIMEOUT: abortFor(PolicyReason.HANDSHAKE_TIMEOUT, 'no INFO'),
           },
         },
-        idle: {
+        claiming: {
+          entry: 'claimSession',
           on: {
-            UNLOCK_PRO: [
-              { guard: 'isProCredentialValid', actions: 'unlockPro' },
-              refuse(undefined, PolicyReason.PRO_CREDENTIAL_INVALID, () => 'credential does not match'),
-            ],
-            START_SESSION: [
-              refuseAndEnd(
-                'isPlanModeMismatch',
-                PolicyReason.PLAN_MODE_MISMATCH,
-                ({ context }) => `plan ${context.settings.plan.mode}`,
-              ),
-              refuseAndEnd('isProModeLocked', PolicyReason.PRO_MODE_LOCKED, () => 'UNLOCK_PRO first'),
-              refuseAndEnd('hasNoCartridge', PolicyReason.NO_CARTRIDGE, () => 'no cartridge with needles'),
-              { target: 'session', actions: 'beginSession' },
+            SESSION_CLAIMED: { target: 'admitting', actions: 'noteClaim' },
+            CLAIM_REFUSED: {
+              target: '#refused',
+              actions: ['noteClaimRefusal', 'recordRefusal', ...endWith('refused')],
+            },
+          },
+        },
+        admitting: {
+          entry: 'requestAdmissionFacts',
+          on: {
+            ADMISSION_FACTS: [
+              {
+                guard: 'isAdmissionRefused',
+                target: '#refused',
+                actions: [
+                  'noteAdmissionRefusals',
+                  'recordAdmissionRefusals',
+                  'cancelAllTimers',
+                  'endRefusedByAdmission',
+                  'recordSessionEnded',
+                ],
+              },
+              { target: 'waitingForIdlePen' },
             ],
           },
+        },
+        waitingForIdlePen: {
+          entry: { type: 'startTimer', params: { timer: 'penIdle' } },
+          exit: { type: 'cancelTimer', params: { timer: 'penIdle' } },
+          always: { guard: 'isPenIdle', target: 'starting' },
+          on: { PEN_IDLE_TIMEOUT: abortFor(PolicyReason.PEN_NOT_READY, 'the pen did not report IDLE in time') },
+        },
+        starting: {
+          always: [
+            refuseAndEnd('isPlanModeMismatch', PolicyReason.PLAN_MODE_MISMATCH),
+            refuseAndEnd('isProCredentialMissing', PolicyReason.PRO_MODE_LOCKED),
+            refuseAndEnd('isProCredentialRejected', PolicyReason.PRO_CREDENTIAL_INVALID),
+            refuseAndEnd('hasNoCartridge', PolicyReason.NO_CARTRIDGE),
+            {
+              guard: 'isProCredentialAccepted',
+              target: 'session',
+              actions: ['unlockPro', 'beginSession', 'recordClamps'],
+            },
+            { target: 'session', actions: ['beginSession', 'recordClamps'] },
+          ],
         },
         session: {
           initial: 'selectingArea',
           on: {
-            SELECT_AREA: selectArea(false),
-            FINISH: endConnected('#completed', PolicyReason.OPERATOR_FINISH),
+            FINISH: operatorEnd('completed', PolicyReason.OPERATOR_FINISH, false),
           },
           states: {
-            selectingArea: { id: 'selectingArea' },
+            selectingArea: {
+              id: 'selectingArea',
+              initial: 'deciding',
+              on: {
+                SELECT_AREA: [
+                  refuseWhen('isAreaNotInPlan', PolicyReason.AREA_NOT_IN_PLAN),
+                  refuseWhen('isAreaLocked', PolicyReason.AREA_LOCKED),
+                  { target: '#arming', actions: 'chooseArea' },
+                ],
+              },
+              states: {
+                deciding: {
+                  always: [
+                    {
+                      guard: 'isEveryAreaDone',
+                      target: '#completed',
+                      actions: endWith('completed', PolicyReason.PLAN_COMPLETE),
+                    },
+                    { guard: 'isSessionBudgetReached', actions: lockForBudget },
+                    { guard: 'isOperatorOrder', target: 'awaitingOperator' },
+                    {
+                      guard: 'hasNoAreaToTry',
+                      ...abortFor(PolicyReason.AREA_ATTEMPTS_EXHAUSTED, 'the pen refused arming every open area'),
+                    },
+                    { target: 'delaying' },
+                  ],
+                },
+                delaying: {
+                  entry: { type: 'startTimer', params: { timer: 'nextArea' } },
+                  exit: { type: 'cancelTimer', params: { timer: 'nextArea' } },
+                  on: {
+                    NEXT_AREA_DUE: [
+                      { guard: 'isPenInContact', target: 'delaying', reenter: true },
+                      { target: '#arming', actions: 'chooseNextArea' },
+                    ],
+                    CONTACT_ON: { target: 'delaying', reenter: true, actions: 'trackPenReadings' },
+                  },
+                },
+                awaitingOperator: {},
+              },
+            },
             arming: {
               id: 'arming',
               initial: 'configuring',
+              entry: ['sendDepth', 'sendSpeed'],
               on: {
-                COMMAND_NAKED: { target: '#selectingArea', actions: ['stopNeedles', 'notePenRefusal', 'leaveArea'] },
-                PAUSE: pauseByOperator,
+                COMMAND_NAKED: {
+                  target: '#selectingArea',
+                  actions: ['stopNeedles', 'notePenRefusal', 'recordRefusal', 'noteArmRefused', 'leaveArea'],
+                },
+                PAUSE: {
+                  target: '#paused',
+                  actions: ['stopNeedles', ...stopFor(PolicyReason.OPERATOR_PAUSE, 'operator')],
+                },
                 SELECT_AREA: refuseAreaChange,
               },
               states: {
                 configuring: {
                   on: {
                     COMMAND_ACKED: [
-                      toFault('isDepthAckAboveCommand', ({ event }) => ({
-                        code: Fault.NONE,
-                        reason: PolicyReason.PEN_DEPTH_ABOVE_COMMAND,
-                        detail: `SET_DEPTH applied ${event.type === 'COMMAND_ACKED' ? event.appliedValue : 0} um`,
-                      })),
+                      toFault('notePenDepthAboveCommand', false, 'isDepthAckAboveCommand'),
                       {
-                        guard: 'isLastSetupAck',
-                        target: 'awaitingArm',
-                        actions: ['noteSetupAck', 'notePenClamp', 'openPassIfNeeded', 'armDrive'],
+                        guard: and(['isLastSetupAck', 'isReservationPending']),
+                        target: 'awaitingReservation',
+                        actions: ['noteSetupAck', ...penClamp],
                       },
-                      { guard: 'isSetupAck', actions: ['noteSetupAck', 'notePenClamp'] },
-                      { actions: 'notePenClamp' },
+                      {
+                        guard: and(['isLastSetupAck', 'hasUnusedReservation']),
+                        target: 'awaitingArm',
+                        actions: ['noteSetupAck', ...penClamp],
+                      },
+                      { guard: 'isLastSetupAck', target: 'reserving', actions: ['noteSetupAck', ...penClamp] },
+                      { guard: 'isSetupAck', actions: ['noteSetupAck', ...penClamp] },
+                      { actions: penClamp },
                     ],
                   },
                 },
+                reserving: {
+                  entry: ['noteReservationRequested', 'reservePass'],
+                  on: { PASS_RESERVED: { target: 'awaitingArm', actions: 'noteReservationConfirmed' } },
+                },
+                awaitingReservation: {
+                  on: { PASS_RESERVED: { target: 'awaitingArm', actions: 'noteReservationConfirmed' } },
+                },
                 awaitingArm: {
+                  entry: 'armDrive',
                   on: {
                     COMMAND_ACKED: [
                       {
                         guard: 'isArmAckInContact',
-                        target: '#treating.passInProgress',
-                        actions: ['notePenClamp', { type: 'countEdge', params: { source: 'sense' } }],
+                        target: '#treating',
+                        actions: [...penClamp, { type: 'countEdge', params: { source: 'sense' } }, 'recordPassStarted'],
                       },
-                      { guard: 'isArmAck', target: '#armed', actions: 'notePenClamp' },
-                      { actions: 'notePenClamp' },
+                      { guard: 'isArmAck', target: '#armed', actions: penClamp },
+                      { actions: penClamp },
                     ],
-                    PEN_STOPPED: pauseOnPenStop,
+                    PEN_STOPPED: penStopWhileDriving(false),
                   },
                 },
               },
@@ -207,53 +276,131 @@ export const controllerMachine = controllerSetup.createMachine({
             armed: {
               id: 'armed',
               on: {
-                ...startPassOnContact,
-                PAUSE: pauseByOperator,
-                PEN_STOPPED: pauseOnPenStop,
-                SELECT_AREA: selectArea(true),
+                CONTACT_ON: [
+                  {
+                    guard: 'isNewPassEdge',
+                    target: '#treating',
+                    actions: [
+                      'trackPenReadings',
+                      { type: 'countEdge', params: { source: 'event' } },
+                      'recordPassStarted',
+                    ],
+                  },
+                  { actions: 'trackPenReadings' },
+                ],
+                TELEMETRY: [
+                  ...driveTelemetryFaults(false),
+                  {
+                    guard: 'hasTelemetryContact',
+                    target: '#treating',
+                    actions: [
+                      { type: 'countEdge', params: { source: 'telemetry' } },
+                      'trackDriveReadings',
+                      'recordPassStarted',
+                    ],
+                  },
+                  { actions: 'trackDriveReadings' },
+                ],
+                PAUSE: {
+                  target: '#paused',
+                  actions: ['stopNeedles', ...stopFor(PolicyReason.OPERATOR_PAUSE, 'operator')],
+                },
+                PEN_STOPPED: penStopWhileDriving(false),
+                SELECT_AREA: changeAreaWhileArmed,
               },
             },
             treating: {
               id: 'treating',
               initial: 'passInProgress',
               on: {
-                TELEMETRY: [...driveTelemetryChecks, keepDriveReadings],
-                PAUSE: pauseByOperator,
-                PEN_STOPPED: pauseOnPenStop,
-                SELECT_AREA: selectArea(true),
+                ...connectedFailures(true),
+                FINISH: operatorEnd('completed', PolicyReason.OPERATOR_FINISH, true),
+                TELEMETRY: [...driveTelemetryFaults(true), { actions: 'trackDriveReadings' }],
+                PAUSE: [
+                  ...passEndsAtLimitOrBudget,
+                  {
+                    target: '#paused',
+                    actions: [
+                      'stopNeedles',
+                      { type: 'cancelTimer', params: { timer: 'passDebounce' } },
+                      ...endOpenPass,
+                      ...stopFor(PolicyReason.OPERATOR_PAUSE, 'operator'),
+                    ],
+                  },
+                ],
+                PEN_STOPPED: penStopWhileDriving(true),
               },
               states: {
                 passInProgress: {
                   on: {
                     CONTACT_OFF: [
-                      stopAndLock('isFinalPassLiftOff', true, 'passLimit'),
-                      stopAndLock('isExposureReachedAtLiftOff', true, 'exposure'),
+                      {
+                        guard: 'isFinalPassLiftOff',
+                        target: '#selectingArea',
+                        actions: [
+                          'stopNeedles',
+                          'trackPenReadings',
+                          { type: 'countEdge', params: { source: 'event' } },
+                          ...endOpenPass,
+                          ...lockAtLimit,
+                          'leaveArea',
+                        ],
+                      },
+                      {
+                        guard: 'isExposureReachedAtLiftOff',
+                        target: '#selectingArea',
+                        actions: [
+                          'stopNeedles',
+                          'trackPenReadings',
+                          { type: 'countEdge', params: { source: 'event' } },
+                          ...endOpenPass,
+                          ...lockForBudget,
+                          'leaveArea',
+                        ],
+                      },
                       {
                         guard: 'isLiftOff',
                         target: 'liftOff',
                         actions: [
                           'trackPenReadings',
                           { type: 'countEdge', params: { source: 'event' } },
-                          {
-                            type: 'startDebounceTimer',
-                            params: ({ context }) => ({ debounceMs: context.settings.passDebounceMs }),
-                          },
+                          { type: 'startTimer', params: { timer: 'passDebounce' } },
                         ],
                       },
+                      { actions: 'trackPenReadings' },
                     ],
                     CONTACT_ON: [
-                      stopAndLock('isNewPassOverLimit', false, 'passLimit'),
-                      stopAndLock('isExposureReachedAtNewPass', false, 'exposure'),
+                      {
+                        guard: 'isNewPassOverLimit',
+                        target: '#selectingArea',
+                        actions: ['stopNeedles', 'trackPenReadings', ...endOpenPass, ...lockAtLimit, 'leaveArea'],
+                      },
+                      {
+                        guard: 'isExposureReachedAtNewPass',
+                        target: '#selectingArea',
+                        actions: ['stopNeedles', 'trackPenReadings', ...endOpenPass, ...lockForBudget, 'leaveArea'],
+                      },
                       {
                         guard: 'isNewPassEdge',
-                        actions: ['trackPenReadings', { type: 'countEdge', params: { source: 'event' } }],
+                        actions: [
+                          'trackPenReadings',
+                          { type: 'countEdge', params: { source: 'event' } },
+                          'recordPassEnded',
+                          'recordPassStarted',
+                          'noteReservationRequested',
+                          'reservePass',
+                        ],
                       },
                       { actions: 'trackPenReadings' },
                     ],
                     TELEMETRY: [
-                      ...driveTelemetryChecks,
-                      stopAndLock('isExposureReachedLive', false, 'exposure'),
-                      keepDriveReadings,
+                      ...driveTelemetryFaults(true),
+                      {
+                        guard: 'isExposureReachedLive',
+                        target: '#selectingArea',
+                        actions: ['stopNeedles', 'trackDriveReadings', ...endOpenPass, ...lockForBudget, 'leaveArea'],
+                      },
+                      { actions: 'trackDriveReadings' },
                     ],
                     SELECT_AREA: refuseAreaChange,
                   },
@@ -265,7 +412,7 @@ export const controllerMachine = controllerSetup.createMachine({
                         guard: 'isSamePassEdge',
                         target: 'passInProgress',
                         actions: [
-                          'cancelDebounceTimer',
+                          { type: 'cancelTimer', params: { timer: 'passDebounce' } },
                           'trackPenReadings',
                           { type: 'countEdge', params: { source: 'event' } },
                         ],
@@ -274,24 +421,81 @@ export const controllerMachine = controllerSetup.createMachine({
                         guard: 'isNewPassEdge',
                         target: 'passInProgress',
                         actions: [
-                          'cancelDebounceTimer',
+                          { type: 'cancelTimer', params: { timer: 'passDebounce' } },
                           'trackPenReadings',
                           { type: 'countEdge', params: { source: 'event' } },
+                          'recordPassEnded',
+                          'recordPassStarted',
+                          'noteReservationRequested',
+                          'reservePass',
+                        ],
+                      },
+                      { actions: 'trackPenReadings' },
+                    ],
+                    PASS_DEBOUNCE_ELAPSED: [
+                      {
+                        guard: 'isExposureReachedNow',
+                        target: '#selectingArea',
+                        actions: ['stopNeedles', ...endOpenPass, ...lockForBudget, 'leaveArea'],
+                      },
+                      { target: '#reservingNext', actions: endOpenPass },
+                    ],
+                    SELECT_AREA: [
+                      { guard: 'isCurrentAreaSelected' },
+                      refuseWhen('isAreaNotInPlan', PolicyReason.AREA_NOT_IN_PLAN),
+                      refuseWhen('isAreaLocked', PolicyReason.AREA_LOCKED),
+                      ...passEndsAtLimitOrBudget,
+                      {
+                        target: '#arming',
+                        actions: [
+                          'stopNeedles',
+                          { type: 'cancelTimer', params: { timer: 'passDebounce' } },
+                          ...endOpenPass,
+                          'chooseArea',
                         ],
                       },
                     ],
-                    PASS_DEBOUNCE_ELAPSED: { target: 'betweenPasses', actions: ['closeOpenPass', 'openPassIfNeeded'] },
                   },
                 },
-                betweenPasses: { on: startPassOnContact },
+              },
+            },
+            reservingNext: {
+              id: 'reservingNext',
+              entry: ['noteReservationRequested', 'reservePass'],
+              on: {
+                PASS_RESERVED: { target: '#armed', actions: 'noteReservationConfirmed' },
+                CONTACT_ON: {
+                  target: '#arming',
+                  actions: ['stopNeedles', 'trackPenReadings', ...stopFor(PolicyReason.PASS_NOT_RESERVED)],
+                },
+                TELEMETRY: [
+                  ...driveTelemetryFaults(false),
+                  {
+                    guard: 'isTelemetryInContact',
+                    target: '#arming',
+                    actions: ['stopNeedles', 'trackDriveReadings', ...stopFor(PolicyReason.PASS_NOT_RESERVED)],
+                  },
+                  { actions: 'trackDriveReadings' },
+                ],
+                PAUSE: {
+                  target: '#paused',
+                  actions: ['stopNeedles', ...stopFor(PolicyReason.OPERATOR_PAUSE, 'operator')],
+                },
+                PEN_STOPPED: penStopWhileDriving(false),
+                SELECT_AREA: changeAreaWhileArmed,
               },
             },
             paused: {
               id: 'paused',
               on: {
                 RESUME: [
-                  { guard: 'isCurrentAreaOpen', target: 'arming', actions: armArea },
-                  refuse(undefined, PolicyReason.AREA_LOCKED, ({ context }) => context.currentArea ?? 'no area'),
+                  { guard: 'isCurrentAreaOpen', target: '#arming' },
+                  { actions: refuseFor(PolicyReason.AREA_LOCKED) },
+                ],
+                SELECT_AREA: [
+                  refuseWhen('isAreaNotInPlan', PolicyReason.AREA_NOT_IN_PLAN),
+                  refuseWhen('isAreaLocked', PolicyReason.AREA_LOCKED),
+                  { target: '#arming', actions: 'chooseArea' },
                 ],
               },
             },
@@ -304,22 +508,12 @@ export const controllerMachine = controllerSetup.createMachine({
     aborted: { id: 'aborted', type: 'final' },
     fault: {
       id: 'fault',
-      entry: [
-        'closeOpenPass',
-        'cancelDebounceTimer',
-        { type: 'endSession', params: (args) => ({ outcome: 'fault', reason: lastFaultReason(args) }) },
-      ],
-      on: {
-        RESET: { target: 'disconnected', actions: ['resetPen', 'clearAfterReset'] },
-        STOP: { actions: 'stopNeedles' },
-      },
+      entry: endWith('fault'),
+      on: { RESET: { actions: 'resetPen' }, STOP: { actions: 'stopNeedles' }, ESTOP: { actions: 'emergencyStop' } },
     },
     emergencyStop: {
       id: 'emergencyStop',
-      on: {
-        RESET: { target: 'disconnected', actions: ['resetPen', 'clearAfterReset'] },
-        STOP: { actions: 'stopNeedles' },
-      },
+      on: { RESET: { actions: 'resetPen' }, STOP: { actions: 'stopNeedles' }, ESTOP: { actions: 'emergencyStop' } },
     },
   },
 });

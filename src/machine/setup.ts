@@ -1,54 +1,26 @@
-// XState setup of the controller: types, named guards, no-op side effects and the named context actions.
-import { assign, enqueueActions, setup, type ParameterizedObject } from 'xstate';
+// XState setup of the controller: types, named guards, named context updates and named effects (emitted to the runner).
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import { Fault } from '../protocol/index.js';
+import { PolicyReason } from '../policy/index.js';
+import { SESSION_TELEMETRY_HZ } from '../limits/index.js';
+import { admissionDecision } from './admission.js';
 import type { ControllerContext } from './context.js';
-import type {
-  ControllerActionParams,
-  ControllerEvent,
-  ControllerInput,
-  FaultEntry,
-  ReasonEntry,
-  SessionEndedParams,
-} from './events.js';
+import { currentProgress } from './context.js';
+import type { ControllerEffectParams, ControllerEvent, ControllerInput, Outcome, TimerName } from './events.js';
 import { guards } from './guards.js';
-import * as steps from './steps.js';
+import { timerDelayMs } from './timers.js';
+import * as update from './updates.js';
 
-/** A no-op default for a side effect; the wiring replaces it with `.provide({ actions })`. */
-function sideEffect<K extends keyof ControllerActionParams>(): (_: unknown, params: ControllerActionParams[K]) => void {
-  return () => undefined;
-}
+/** An effect the machine asks the runner for: `{ type: name, ...params }`, emitted after the transition. */
+export type ControllerEffect = {
+  [K in keyof ControllerEffectParams]: { readonly type: K } & (ControllerEffectParams[K] extends undefined
+    ? unknown
+    : ControllerEffectParams[K]);
+}[keyof ControllerEffectParams];
 
-interface StepEnqueue {
-  assign: (patch: Partial<ControllerContext>) => void;
-  (action: steps.Effect): void;
-}
+type Args = { readonly context: ControllerContext; readonly event: ControllerEvent };
 
-interface StepArgs {
-  readonly context: ControllerContext;
-  readonly event: ControllerEvent;
-}
-
-function hasKeys(patch: Partial<ControllerContext>): boolean {
-  for (const key in patch) if (Object.hasOwn(patch, key)) return true;
-  return false;
-}
-
-/**
- * A named action that applies a pure step: its patch, then its side effects in order. Typed with
- * `never` as the enqueued action type so setup's own action union is not inferred from itself.
- */
-function stepAction<TParams extends ParameterizedObject['params'] | undefined = undefined>(
-  step: (args: StepArgs, params: TParams) => steps.Step,
-) {
-  return enqueueActions<ControllerContext, ControllerEvent, TParams, ControllerEvent, never, never, never>(
-    ({ context, event, enqueue }, params) => {
-      const result = step({ context, event }, params);
-      const run = enqueue as unknown as StepEnqueue;
-      // An empty patch would still copy the context and the snapshot: skipped.
-      if (hasKeys(result.patch)) run.assign(result.patch);
-      for (const effect of result.effects) run(effect);
-    },
-  );
-}
+const last = <T>(list: readonly T[]): T => list[list.length - 1] as T;
 
 /** Machine setup: every guard and action is named here; the machine config refers only to names. */
 export const controllerSetup = setup({
@@ -57,55 +29,178 @@ export const controllerSetup = setup({
     events: {} as ControllerEvent,
     input: {} as ControllerInput,
     output: {} as ControllerContext,
+    emitted: {} as ControllerEffect,
   },
   guards,
   actions: {
-    // Side effects carried out by the wiring (no-ops by default).
-    openLink: sideEffect<'openLink'>(),
-    sendHello: sideEffect<'sendHello'>(),
-    sendDepth: sideEffect<'sendDepth'>(),
-    sendSpeed: sideEffect<'sendSpeed'>(),
-    armDrive: sideEffect<'armDrive'>(),
-    disarmDrive: sideEffect<'disarmDrive'>(),
-    stopNeedles: sideEffect<'stopNeedles'>(),
-    emergencyStop: sideEffect<'emergencyStop'>(),
-    resetPen: sideEffect<'resetPen'>(),
-    startDebounceTimer: sideEffect<'startDebounceTimer'>(),
-    cancelDebounceTimer: sideEffect<'cancelDebounceTimer'>(),
-    reservePass: sideEffect<'reservePass'>(),
-    recordPassStarted: sideEffect<'recordPassStarted'>(),
-    recordPassEnded: sideEffect<'recordPassEnded'>(),
-    recordAreaLocked: sideEffect<'recordAreaLocked'>(),
-    recordRefusal: sideEffect<'recordRefusal'>(),
-    recordClamp: sideEffect<'recordClamp'>(),
-    recordStop: sideEffect<'recordStop'>(),
-    recordFault: sideEffect<'recordFault'>(),
-    sessionEnded: sideEffect<'sessionEnded'>(),
-    sessionCompleted: sideEffect<'sessionCompleted'>(),
-    // Context updates (pure, in steps.ts); some enqueue side effects above.
-    trackPenReadings: assign(({ context, event }) => steps.trackPenReadings(context, event)),
-    storePenInfo: assign(({ event }) => steps.storePenInfo(event)),
+    // Context updates (pure, in updates.ts).
+    storePenInfo: assign(({ context, event }: Args) => update.storePenInfo(context, event)),
+    noteClaim: assign(({ context, event }: Args) => update.noteClaim(context, event)),
+    noteAdmissionRefusals: assign(({ context, event }: Args) => update.noteAdmissionRefusals(context, event)),
     unlockPro: assign({ proUnlocked: true }),
-    chooseArea: assign(({ context, event }) =>
-      steps.chooseArea(context, event.type === 'SELECT_AREA' ? event.area : (context.currentArea ?? '')),
+    beginSession: assign(({ context }: Args) => update.beginSession(context)),
+    trackPenReadings: assign(({ context, event }: Args) => update.trackPenReadings(context, event)),
+    trackDriveReadings: assign(({ context, event }: Args) => update.trackDriveReadings(context, event)),
+    chooseArea: assign(({ context, event }: Args) =>
+      update.chooseArea(context, event.type === 'SELECT_AREA' ? event.area : context.currentArea),
     ),
+    chooseNextArea: assign(({ context }: Args) => update.chooseNextArea(context)),
     leaveArea: assign({ currentArea: null, depthAcked: false, speedAcked: false }),
-    noteSetupAck: assign(({ event }) => steps.noteSetupAck(event)),
-    noteMeasuredDepth: assign(({ context, event }) => steps.noteMeasuredDepth(context, event)),
-    // One assign (one context copy, one snapshot) per drive telemetry instead of two.
-    trackDriveReadings: assign(({ context, event }) => steps.trackDriveReadings(context, event)),
-    clearAfterReset: assign(({ context }) => steps.clearAfterReset(context)),
-    beginSession: stepAction(({ context }) => steps.beginSession(context)),
-    notePenClamp: stepAction(({ context, event }) => steps.notePenClamp(context, event)),
-    notePenRefusal: stepAction(({ context, event }) => steps.notePenRefusal(context, event)),
-    openPassIfNeeded: stepAction(({ context }) => steps.openPassIfNeeded(context)),
-    countEdge: stepAction(({ context, event }, params: { source: steps.EdgeSource }) =>
-      steps.countEdge(context, event, params.source),
+    noteSetupAck: assign(({ event }: Args) => update.noteSetupAck(event)),
+    noteArmRefused: assign(({ context }: Args) => update.noteArmRefused(context)),
+    noteReservationRequested: assign(({ context }: Args) => update.noteReservationRequested(context)),
+    noteReservationConfirmed: assign(({ context }: Args) => update.noteReservationConfirmed(context)),
+    countEdge: assign(({ context, event }: Args, params: { source: update.EdgeSource }) =>
+      update.countEdge(context, event, params.source),
     ),
-    closeOpenPass: stepAction(({ context }) => steps.closeOpenPass(context)),
-    refuse: stepAction(({ context }, params: ReasonEntry) => steps.addRefusal(context, params)),
-    noteStop: stepAction(({ context }, params: ReasonEntry) => steps.addStop(context, params)),
-    noteFault: stepAction(({ context }, params: FaultEntry) => steps.addFault(context, params)),
-    endSession: stepAction((_, params: SessionEndedParams) => steps.endSession(params)),
+    endPass: assign(({ context }: Args) => update.endPass(context)),
+    lockAreaAtLimit: assign(({ context }: Args) => update.lockAreaAtLimit(context)),
+    lockForExposure: assign(({ context }: Args) => update.lockForExposure(context)),
+    notePenClamp: assign(({ context, event }: Args) =>
+      event.type === 'COMMAND_ACKED' && event.note !== 0 ? update.notePenClamp(context, event) : {},
+    ),
+    notePenRefusal: assign(({ context, event }: Args) => update.notePenRefusal(context, event)),
+    noteRefusal: assign(({ context, event }: Args, params: { reason: string }) =>
+      update.addRefusal(context, params.reason, update.eventDetail(event)),
+    ),
+    noteClaimRefusal: assign(({ context, event }: Args) =>
+      event.type === 'CLAIM_REFUSED' ? update.addRefusal(context, event.reason, event.detail) : {},
+    ),
+    noteStop: assign(({ context, event }: Args, params: { reason: string; detail?: string }) =>
+      update.addStop(context, params.reason, params.detail ?? update.eventDetail(event)),
+    ),
+    noteExposureStop: assign(({ context }: Args) => update.noteExposureStop(context)),
+    noteLinkDead: assign(({ context, event }: Args) =>
+      update.addFault(context, Fault.NONE, PolicyReason.LINK_DEAD, update.eventDetail(event)),
+    ),
+    notePenFault: assign(({ context, event }: Args) =>
+      update.addFault(context, update.penFaultCode(event), PolicyReason.PEN_FAULT, update.penFaultDetail(event)),
+    ),
+    notePenStopped: assign(({ context, event }: Args) =>
+      update.addFault(context, Fault.NONE, PolicyReason.PEN_STOPPED, update.penStopDetail(event)),
+    ),
+    noteCartridgeRemoved: assign(({ context }: Args) =>
+      update.addFault(
+        context,
+        Fault.CARTRIDGE_REMOVED,
+        PolicyReason.CARTRIDGE_REMOVED,
+        'cartridge removed: the session ends for this cartridge',
+      ),
+    ),
+    noteOverDepth: assign(({ context, event }: Args, params: { driveOnArea: boolean }) =>
+      update.addFault(
+        context,
+        Fault.OVER_DEPTH,
+        PolicyReason.MEASURED_DEPTH_ABOVE_CAP,
+        update.overDepthDetail(context, event, params.driveOnArea),
+      ),
+    ),
+    notePenDepthAboveCommand: assign(({ context, event }: Args) =>
+      update.addFault(
+        context,
+        Fault.NONE,
+        PolicyReason.PEN_DEPTH_ABOVE_COMMAND,
+        event.type === 'COMMAND_ACKED'
+          ? `SET_DEPTH applied ${event.appliedValue} um`
+          : 'pen setpoint above the commanded depth',
+      ),
+    ),
+    noteRecordsUnavailable: assign(({ context, event }: Args) =>
+      update.addFault(context, Fault.NONE, PolicyReason.RECORDS_UNAVAILABLE, update.eventDetail(event)),
+    ),
+    endSession: assign(({ context }: Args, params: { outcome: Outcome; reason?: string }) =>
+      update.endSession(context, params),
+    ),
+    endRefusedByAdmission: assign(({ context, event }: Args) => update.endRefusedByAdmission(context, event)),
+
+    // Effects: emitted to the runner after the transition, in order (see ControllerEffectParams).
+    openLink: emit({ type: 'openLink' } as const),
+    sendHello: emit({ type: 'sendHello' } as const),
+    sendTelemetryRate: emit({ type: 'sendTelemetryRate', rateHz: SESSION_TELEMETRY_HZ } as const),
+    sendDepth: emit(({ context }: Args) => ({ type: 'sendDepth', depthUm: context.commandedDepthUm }) as const),
+    sendSpeed: emit(
+      ({ context }: Args) => ({ type: 'sendSpeed', strokeHz: currentProgress(context)?.strokeHz ?? 0 }) as const,
+    ),
+    armDrive: emit({ type: 'armDrive' } as const),
+    stopNeedles: emit({ type: 'stopNeedles' } as const),
+    emergencyStop: emit({ type: 'emergencyStop' } as const),
+    resetPen: emit({ type: 'resetPen' } as const),
+    startTimer: emit(
+      ({ context }: Args, params: { timer: TimerName }) =>
+        ({ type: 'startTimer', timer: params.timer, delayMs: timerDelayMs(context, params.timer) }) as const,
+    ),
+    cancelTimer: emit(
+      (_: Args, params: { timer: TimerName }) => ({ type: 'cancelTimer', timer: params.timer }) as const,
+    ),
+    cancelAllTimers: emit({ type: 'cancelAllTimers' } as const),
+    claimSession: emit(
+      ({ context }: Args) =>
+        ({
+          type: 'claimSession',
+          clientId: context.settings.clientId,
+          mode: context.mode,
+          isPatchTest: context.settings.isPatchTest,
+          plan: context.settings.plan,
+          cartridgeId: context.pen === null || context.pen.cartridgeId === 0 ? null : context.pen.cartridgeId,
+          penSerialNumber: context.pen?.serialNumber ?? 0,
+        }) as const,
+    ),
+    requestAdmissionFacts: emit(
+      ({ context }: Args) =>
+        ({
+          type: 'requestAdmissionFacts',
+          sessionId: context.record.sessionId ?? 0,
+          cartridgeId: context.pen === null || context.pen.cartridgeId === 0 ? null : context.pen.cartridgeId,
+        }) as const,
+    ),
+    reservePass: emit(({ context }: Args) => {
+      const progress = currentProgress(context);
+      return { type: 'reservePass', area: progress!.area, passNumber: progress!.passesOpened } as const;
+    }),
+    recordPassStarted: emit(({ context }: Args) => {
+      const progress = currentProgress(context)!;
+      return {
+        type: 'recordPassStarted',
+        area: progress.area,
+        passNumber: progress.counter.passes,
+        atMs: progress.counter.contactOnAtMs,
+      } as const;
+    }),
+    recordPassEnded: enqueueActions(({ context, enqueue }) => {
+      const progress = currentProgress(context);
+      const ended = progress?.lastEndedPass;
+      if (progress === undefined || ended === null || ended === undefined) return;
+      const needles = context.pen?.needleCount ?? 0;
+      enqueue.emit({
+        type: 'recordPassEnded',
+        area: progress.area,
+        passNumber: ended.passNumber,
+        strokes: ended.strokes,
+        punctures: ended.strokes * needles,
+        contactMs: ended.contactMs,
+      });
+    }),
+    recordAreaLocks: enqueueActions(({ context, enqueue }) => {
+      for (const lock of context.lastLocks) enqueue.emit({ type: 'recordAreaLocked', ...lock });
+    }),
+    recordRefusal: emit(({ context }: Args) => ({ type: 'recordRefusal', ...last(context.refusals) }) as const),
+    recordAdmissionRefusals: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'ADMISSION_FACTS') return;
+      const count = admissionDecision(context, event.facts).refusals.length;
+      for (const entry of context.refusals.slice(-count)) enqueue.emit({ type: 'recordRefusal', ...entry });
+    }),
+    recordPenClamp: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'COMMAND_ACKED' && event.note !== 0)
+        enqueue.emit({ type: 'recordClamp', ...last(context.clamps) });
+    }),
+    recordClamps: enqueueActions(({ context, enqueue }) => {
+      for (const entry of context.clamps) enqueue.emit({ type: 'recordClamp', ...entry });
+    }),
+    recordStop: emit(({ context }: Args) => ({ type: 'recordStop', ...last(context.stops) }) as const),
+    recordFault: emit(({ context }: Args) => ({ type: 'recordFault', ...last(context.faults) }) as const),
+    recordSessionEnded: emit(
+      ({ context }: Args) =>
+        ({ type: 'recordSessionEnded', outcome: context.outcome ?? 'aborted', reason: context.outcomeReason }) as const,
+    ),
   },
 });

@@ -1,198 +1,144 @@
-// Transition fragments shared by several states of the controller machine (names only: guards and actions live in setup).
-import { Fault } from '../protocol/index.js';
+// Transition fragments shared by several states of the controller machine: names and static params only.
 import { PolicyReason } from '../policy/index.js';
-import type { FaultEntry, ReasonEntry } from './events.js';
-import type { GuardArgs, GuardName } from './guards.js';
-import { MEASURED_DEPTH_TOLERANCE_UM, activeCapUm, faultName, reasonName } from './logic.js';
+import type { Outcome } from './events.js';
+import type { GuardName } from './guards.js';
 
-type Args = GuardArgs;
+/** Ends the session with `outcome` and records it. */
+export const endWith = (outcome: Outcome, reason?: string) =>
+  [
+    'cancelAllTimers',
+    { type: 'endSession', params: reason === undefined ? { outcome } : { outcome, reason } } as const,
+    'recordSessionEnded',
+  ] as const;
 
-export const lastFaultReason = ({ context }: Args) => context.faults[context.faults.length - 1]?.reason ?? null;
-export const eventField = ({ event }: Args, field: 'reason' | 'area'): string =>
-  field in event ? String((event as unknown as Record<string, unknown>)[field]) : '';
+/** Notes a stop with its reason and records it (S8). */
+export const stopFor = (reason: string, detail?: string) =>
+  [
+    { type: 'noteStop', params: detail === undefined ? { reason } : { reason, detail } } as const,
+    'recordStop',
+  ] as const;
 
-/** NOTE: every way into `fault` stops the needles first, then records why (S13). */
-export function toFault(guard: GuardName | undefined, fault: (args: Args) => FaultEntry) {
-  return {
-    ...(guard === undefined ? {} : { guard }),
-    target: '#fault',
-    actions: ['stopNeedles', { type: 'noteFault', params: fault }] as const,
-  };
-}
+/** Notes a refusal with its reason and records it (S8). */
+export const refuseFor = (reason: string) =>
+  [{ type: 'noteRefusal', params: { reason } } as const, 'recordRefusal'] as const;
 
-export function stopEntry(reason: string, detail: (args: Args) => string) {
-  return (args: Args): ReasonEntry =>
-    args.context.currentArea === null
-      ? { reason, detail: detail(args) }
-      : { reason, detail: detail(args), area: args.context.currentArea };
-}
+/** A refused input: nothing else changes. */
+export const refuseWhen = (guard: GuardName, reason: string) => ({ guard, actions: refuseFor(reason) });
 
-/** Operator STOP or FINISH while connected: needles stop at once, the open pass is ended and counted. */
-export function endConnected(target: '#aborted' | '#completed', reason: string) {
-  const outcome = target === '#completed' ? 'completed' : 'aborted';
-  return {
-    target,
-    actions: [
-      'stopNeedles',
-      'closeOpenPass',
-      'cancelDebounceTimer',
-      { type: 'noteStop', params: stopEntry(reason, () => 'operator') },
-      { type: 'endSession', params: { outcome, reason } },
-    ] as const,
-  };
-}
-
-export function abortUnconnected(reason: string, detail: (args: Args) => string) {
-  return {
-    target: '#aborted',
-    actions: [
-      { type: 'noteStop', params: stopEntry(reason, detail) },
-      { type: 'endSession', params: { outcome: 'aborted', reason } },
-    ] as const,
-  };
-}
-
-export function refuseAndEnd(guard: GuardName | undefined, reason: string, detail: (args: Args) => string) {
-  return {
-    ...(guard === undefined ? {} : { guard }),
-    target: '#refused',
-    actions: [
-      { type: 'refuse', params: stopEntry(reason, detail) },
-      { type: 'endSession', params: { outcome: 'refused', reason } },
-    ] as const,
-  };
-}
-
-export function refuse(guard: GuardName | undefined, reason: string, detail: (args: Args) => string) {
-  return {
-    ...(guard === undefined ? {} : { guard }),
-    actions: [{ type: 'refuse', params: (args: Args) => ({ reason, detail: detail(args) }) }] as const,
-  };
-}
-
-/**
- * Stop at once and lock the current area; the next state is selectingArea. The pass limit records
- * its stop here; exposure locks and their stop are recorded by closeOpenPass (S6).
- */
-export function stopAndLock(guard: GuardName, countEdgeFirst: boolean, lock: 'passLimit' | 'exposure') {
-  const countEdge = countEdgeFirst ? ([{ type: 'countEdge', params: { source: 'event' } }] as const) : [];
-  const passLimitStop =
-    lock === 'passLimit'
-      ? ([{ type: 'noteStop', params: stopEntry(PolicyReason.PASS_LIMIT_REACHED, passDetail) }] as const)
-      : [];
-  return {
-    guard,
-    target: '#selectingArea',
-    actions: [
-      'stopNeedles',
-      'trackPenReadings',
-      ...countEdge,
-      'closeOpenPass',
-      ...passLimitStop,
-      'cancelDebounceTimer',
-      'leaveArea',
-    ] as const,
-  };
-}
-
-const passDetail = ({ context }: Args) => {
-  const progress = context.areas.find((p) => p.area === context.currentArea);
-  return progress === undefined ? '' : `${progress.passes} of ${progress.passLimit} passes`;
-};
-
-/** SELECT_AREA: refused when not in the plan or locked; else arming. From a running drive, stop first. */
-export function selectArea(driveRunning: boolean) {
-  const leave = driveRunning ? (['stopNeedles', 'closeOpenPass', 'cancelDebounceTimer'] as const) : [];
-  return [
-    refuse('isAreaNotInPlan', PolicyReason.AREA_NOT_IN_PLAN, (args) => eventField(args, 'area')),
-    refuse('isAreaLocked', PolicyReason.AREA_LOCKED, (args) => eventField(args, 'area')),
-    { target: '#arming', actions: [...leave, ...armArea] },
-  ];
-}
-
-export const penFault = (code: (args: Args) => number, detail: string) => (args: Args) => ({
-  code: code(args),
-  reason: PolicyReason.PEN_FAULT,
-  detail: `${detail} ${faultName(code(args))}`,
+/** Refuses and ends the session as refused. */
+export const refuseAndEnd = (guard: GuardName, reason: string) => ({
+  guard,
+  target: '#refused',
+  actions: [...refuseFor(reason), ...endWith('refused', reason)] as const,
 });
 
-export const telemetryFaultCode = ({ event }: Args) => (event.type === 'TELEMETRY' ? event.faultCode : 0);
-export const measuredDepth = ({ event }: Args) => (event.type === 'TELEMETRY' ? event.measuredDepthUm : 0);
+/** Ends the session as aborted before the drive ran, with the stop recorded. */
+export const abortFor = (reason: string, detail?: string) => ({
+  target: '#aborted',
+  actions: [...stopFor(reason, detail), ...endWith('aborted', reason)] as const,
+});
 
-/** Telemetry checks while the drive runs on the current area (S1), then readings are kept. */
-export const driveTelemetryChecks = [
-  toFault('isTelemetryFaulted', penFault(telemetryFaultCode, 'telemetry')),
-  toFault('isMeasuredDepthAboveAreaCap', (args) => ({
-    code: Fault.OVER_DEPTH,
-    reason: PolicyReason.MEASURED_DEPTH_ABOVE_CAP,
-    detail: `measured ${measuredDepth(args)} um > cap ${activeCapUm(args.context, true)} + ${MEASURED_DEPTH_TOLERANCE_UM} um`,
-  })),
-  toFault('isPenDepthAboveCommand', () => ({
-    code: Fault.NONE,
-    reason: PolicyReason.PEN_DEPTH_ABOVE_COMMAND,
-    detail: 'pen setpoint above the commanded depth',
-  })),
-] as const;
-export const keepDriveReadings = { actions: ['trackDriveReadings'] as const };
+/** The open pass ends at the latest pen readings and is recorded (only where a pass is open). */
+export const endOpenPass = ['endPass', 'recordPassEnded'] as const;
 
-/** Contact (from an edge or, if an edge was lost, from telemetry) starts a pass when the drive is armed. */
-export const startPassOnContact = {
-  CONTACT_ON: [
-    {
-      guard: 'isNewPassEdge',
-      target: '#treating.passInProgress',
-      actions: ['trackPenReadings', { type: 'countEdge', params: { source: 'event' } }] as const,
-    },
-  ],
-  TELEMETRY: [
-    ...driveTelemetryChecks,
-    {
-      guard: 'hasTelemetryContact',
-      target: '#treating.passInProgress',
-      actions: [
-        { type: 'countEdge', params: { source: 'telemetry' } },
-        'trackPenReadings',
-        'noteMeasuredDepth',
-      ] as const,
-    },
-    keepDriveReadings,
-  ],
-} as const;
+/**
+ * NOTE: every way into `fault` stops the needles first, then records why (S13); `inPass` also
+ * ends the open pass. The fault state's entry ends and records the session.
+ */
+/** The assign actions that note a fault. */
+export type FaultNote =
+  | 'noteLinkDead'
+  | 'notePenFault'
+  | 'notePenStopped'
+  | 'noteCartridgeRemoved'
+  | 'notePenDepthAboveCommand'
+  | 'noteRecordsUnavailable';
 
-const penStopReason = ({ event }: Args) => (event.type === 'PEN_STOPPED' ? reasonName(event.reason) : '');
+export const toFault = (note: FaultNote, inPass: boolean, guard?: GuardName) => ({
+  ...(guard === undefined ? {} : { guard }),
+  target: '#fault',
+  actions: inPass
+    ? (['stopNeedles', note, 'recordFault', ...endOpenPass] as const)
+    : (['stopNeedles', note, 'recordFault'] as const),
+});
 
-/** The pen stopped the drive by itself (lease, link reset): the pass ends, the session pauses. */
-export const pauseOnPenStop = {
-  target: '#paused',
-  actions: [
-    'closeOpenPass',
-    'cancelDebounceTimer',
-    { type: 'noteStop', params: stopEntry(PolicyReason.PEN_STOPPED, penStopReason) },
-  ] as const,
-};
-
-export const pauseByOperator = {
-  target: '#paused',
+/** Operator STOP (aborted) or FINISH (completed) once connected: needles stop at once. */
+export const operatorEnd = (outcome: 'aborted' | 'completed', reason: string, inPass: boolean) => ({
+  target: outcome === 'completed' ? '#completed' : '#aborted',
   actions: [
     'stopNeedles',
-    'closeOpenPass',
-    'cancelDebounceTimer',
-    { type: 'noteStop', params: stopEntry(PolicyReason.OPERATOR_PAUSE, () => 'operator') },
+    ...(inPass ? endOpenPass : ([] as const)),
+    ...stopFor(reason, 'operator'),
+    ...endWith(outcome, reason),
   ] as const,
-};
+});
 
-export const refuseAreaChange = refuse(undefined, PolicyReason.AREA_CHANGE_WHILE_ACTIVE, (args) =>
-  eventField(args, 'area'),
-);
+/** ESTOP: the pen latches ESTOP at once; the session ends as an emergency stop. */
+export const emergencyEnd = (inPass: boolean) => ({
+  target: '#emergencyStop',
+  actions: [
+    'emergencyStop',
+    ...(inPass ? endOpenPass : ([] as const)),
+    ...stopFor(PolicyReason.EMERGENCY_STOP, 'ESTOP'),
+    ...endWith('emergencyStop', PolicyReason.EMERGENCY_STOP),
+  ] as const,
+});
 
-/** Arming an area: depth and speed first; ARM only once both are acknowledged. */
-export const armArea = [
-  'chooseArea',
-  { type: 'sendDepth', params: ({ context }: Args) => ({ depthUm: context.commandedDepthUm }) },
+/** Link, pen and records failures while connected; `inPass` also ends the open pass. */
+export const connectedFailures = (inPass: boolean) => ({
+  LINK_DEAD: toFault('noteLinkDead', inPass),
+  PEN_FAULT: toFault('notePenFault', inPass),
+  CARTRIDGE_REMOVED: toFault('noteCartridgeRemoved', inPass),
+  RECORDS_UNAVAILABLE: toFault('noteRecordsUnavailable', inPass),
+  STOP: operatorEnd('aborted', PolicyReason.OPERATOR_STOP, inPass),
+  ESTOP: emergencyEnd(inPass),
+});
+
+/** The pen stopped the drive by itself while it should run (lease lapsed, link reset): a fault. */
+export const penStopWhileDriving = (inPass: boolean) => [
+  { guard: 'isOwnStopEcho' as const },
+  toFault('notePenStopped', inPass),
+];
+
+/** Telemetry checks while the drive runs on the current area (S1); `inPass` also ends the open pass. */
+export const driveTelemetryFaults = (inPass: boolean) => [
+  toFault('notePenFault', inPass, 'isTelemetryFaulted'),
   {
-    type: 'sendSpeed',
-    params: ({ context }: Args) => ({
-      strokeHz: context.areas.find((p) => p.area === context.currentArea)?.strokeHz ?? 0,
-    }),
+    guard: 'isMeasuredDepthAboveAreaCap' as const,
+    target: '#fault',
+    actions: [
+      'stopNeedles',
+      { type: 'noteOverDepth', params: { driveOnArea: true } },
+      'recordFault',
+      ...(inPass ? endOpenPass : ([] as const)),
+    ] as const,
   },
+  toFault('notePenDepthAboveCommand', inPass, 'isPenDepthAboveCommand'),
+];
+
+/** The clamp note of an ACK, kept and recorded when it has one (S8). */
+export const penClamp = ['notePenClamp', 'recordPenClamp'] as const;
+
+/** Locks the current area at its pass limit, with the stop recorded (S5). */
+export const lockAtLimit = [
+  'lockAreaAtLimit',
+  'recordAreaLocks',
+  ...stopFor(PolicyReason.PASS_LIMIT_REACHED, 'pass limit'),
 ] as const;
+
+/** Locks for the exposure budget reached, with the stop recorded (S6). */
+export const lockForBudget = ['noteExposureStop', 'recordStop', 'lockForExposure', 'recordAreaLocks'] as const;
+
+/** SELECT_AREA while the drive runs with no pass open: the current area again is nothing; another is armed. */
+export const changeAreaWhileArmed = [
+  { guard: 'isCurrentAreaSelected' as const },
+  refuseWhen('isAreaNotInPlan', PolicyReason.AREA_NOT_IN_PLAN),
+  refuseWhen('isAreaLocked', PolicyReason.AREA_LOCKED),
+  { target: '#arming', actions: ['stopNeedles', 'chooseArea'] as const },
+];
+
+/** SELECT_AREA while arming or in contact: refused (the current area again is nothing). */
+export const refuseAreaChange = [
+  { guard: 'isCurrentAreaSelected' as const },
+  { actions: refuseFor(PolicyReason.AREA_CHANGE_WHILE_ACTIVE) },
+];

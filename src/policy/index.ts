@@ -9,3 +9,4 @@ export * from './screening.js';
 export * from './session-rules.js';
 export * from './treatment-config.js';
 export * from './aftercare.js';
+export * from './sequence.js';

@@ -43,6 +43,15 @@ export const PolicyReason = {
   AREA_CONTACT_TIME_BUDGET_REACHED: 'AREA_CONTACT_TIME_BUDGET_REACHED',
   SESSION_PUNCTURE_BUDGET_REACHED: 'SESSION_PUNCTURE_BUDGET_REACHED',
   SESSION_CONTACT_TIME_BUDGET_REACHED: 'SESSION_CONTACT_TIME_BUDGET_REACHED',
+  // sequencing and records (issue 9: the machine decides the session)
+  PLAN_COMPLETE: 'PLAN_COMPLETE', // every plan area reached its pass limit or budget
+  AREA_ATTEMPTS_EXHAUSTED: 'AREA_ATTEMPTS_EXHAUSTED', // plan order: the pen refused arming every open area too often
+  PEN_NOT_READY: 'PEN_NOT_READY', // the pen did not report IDLE (homed, disarmed) in time
+  PASS_NOT_RESERVED: 'PASS_NOT_RESERVED', // contact before the next pass was durably reserved: needles stopped until it is
+  RECORDS_UNAVAILABLE: 'RECORDS_UNAVAILABLE', // a records request failed: no new pass can be opened
+  CONTROLLER_ERROR: 'CONTROLLER_ERROR', // the controller itself failed: needles stopped, link dropped
+  CLIENT_IN_SESSION: 'CLIENT_IN_SESSION', // the client is in another live session
+  PRO_CREDENTIAL_MISSING: 'PRO_CREDENTIAL_MISSING', // professional session without a credential
   // stops and faults (S1, S13)
   OPERATOR_STOP: 'OPERATOR_STOP',
   OPERATOR_PAUSE: 'OPERATOR_PAUSE',

@@ -13,10 +13,15 @@ export interface Refusal {
   readonly area?: string;
 }
 
-/** The last treated session on one area: when (ms since epoch) and in which mode. */
+/** The last treated session on one area: when (ms since epoch), in which mode, and whether it was a patch test. */
 export interface PriorAreaSession {
   readonly atMs: number;
   readonly mode: TreatmentMode;
+  /**
+   * A patch test is a treatment of its area: it bars another patch test there within the interval,
+   * but not the full session it clears (that one waits for the patch-test rule instead).
+   */
+  readonly isPatchTest?: boolean;
 }
 
 export interface SessionRuleInput {
@@ -101,7 +106,8 @@ function screeningRefusals(input: SessionRuleInput, refusals: Refusal[]): void {
 function intervalRefusals(input: SessionRuleInput, refusals: Refusal[]): void {
   for (const area of new Set(input.areas)) {
     const entry = input.lastSessionByArea[area];
-    const priors: readonly PriorAreaSession[] = entry === undefined ? [] : 'atMs' in entry ? [entry] : entry;
+    const all: readonly PriorAreaSession[] = entry === undefined ? [] : 'atMs' in entry ? [entry] : entry;
+    const priors = input.isPatchTestSession ? all : all.filter((prior) => prior.isPatchTest !== true);
     const refusal = priors.map((prior) => intervalRefusal(input, area, prior)).find((found) => found !== null);
     if (refusal) refusals.push(refusal);
   }
@@ -122,7 +128,7 @@ function intervalRefusal(input: SessionRuleInput, area: string, prior: PriorArea
   return {
     reason: RuleReason.INTERVAL_TOO_SHORT,
     area,
-    detail: `last ${prior.mode} session on ${area} ${days(elapsedMs)} days ago; at least ${requiredDays} days required (allowed from ${iso(prior.atMs + requiredDays * DAY_MS)})`,
+    detail: `last ${prior.isPatchTest === true ? 'patch test' : `${prior.mode} session`} on ${area} ${days(elapsedMs)} days ago; at least ${requiredDays} days required (allowed from ${iso(prior.atMs + requiredDays * DAY_MS)})`,
   };
 }
 

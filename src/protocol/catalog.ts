@@ -264,6 +264,16 @@ export const MESSAGES = {
 
 export type MessageName = keyof typeof MESSAGES;
 
+type NamesOfKind<K extends MessageKind> = {
+  [N in MessageName]: (typeof MESSAGES)[N]['kind'] extends K ? N : never;
+}[MessageName];
+/** Sequenced host-to-pen commands (answered by ACK or NAK), derived from the catalog. */
+export type CommandName = NamesOfKind<'command'>;
+/** Realtime host-to-pen frames (outside the sequence), derived from the catalog. */
+export type RealtimeName = NamesOfKind<'realtime'>;
+/** Pen-to-host reports, derived from the catalog. */
+export type ReportName = NamesOfKind<'report'>;
+
 type FieldsOf<N extends MessageName> = (typeof MESSAGES)[N]['fields'][number];
 
 /** Decoded payload of message N: one number per field. */

@@ -106,5 +106,5 @@ export const TelemetryFlag = {
 /** Name of a code, for logs and docs; `UNKNOWN(0xNN)` when absent. */
 export function codeName(table: Readonly<Record<string, number>>, code: number): string {
   for (const [name, value] of Object.entries(table)) if (value === code) return name;
-  return `UNKNOWN(0x${code.toString(16).padStart(2, '0')})`;
+  return typeof code === 'number' ? `UNKNOWN(0x${code.toString(16).padStart(2, '0')})` : `UNKNOWN(${String(code)})`;
 }

@@ -135,9 +135,10 @@ export function findResumableSession(db: Database.Database, clientId: string): R
 }
 
 /**
- * Per area, the latest treated session in each mode (newest first), for the interval rule.
- * Treated: at least one pass opened. Patch-test sessions do not count (their own 24 h wait
- * governs). Time: the latest of the session end (or start, if it never ended) and its passes.
+ * Per area, the latest treated session in each mode and kind (treatment or patch test), newest
+ * first, for the interval rule. Treated: at least one pass opened. A patch test is a treatment of
+ * its area (flagged `isPatchTest`: the rule decides what it bars). Time: the latest of the session
+ * end (or start, if it never ended) and its passes.
  */
 export function lastSessionByArea(
   db: Database.Database,
@@ -146,23 +147,27 @@ export function lastSessionByArea(
 ): Record<string, PriorAreaSession[]> {
   const rows = db
     .prepare(
-      `SELECT p.area AS area, s.mode AS mode,
+      `SELECT p.area AS area, s.mode AS mode, s.is_patch_test AS isPatchTest,
               max(max(coalesce(s.ended_at, s.started_at)), max(coalesce(p.ended_at, p.contact_at, p.opened_at))) AS atMs
        FROM sessions s JOIN passes p ON p.session_id = s.session_id
-       WHERE s.client_id = ? AND s.is_patch_test = 0 AND s.session_id IS NOT ?
+       WHERE s.client_id = ? AND s.session_id IS NOT ?
          AND (? IS NULL OR s.mode = ?)
        GROUP BY s.session_id, p.area`,
     )
     .all(clientId, options.excludeSessionId ?? null, options.mode ?? null, options.mode ?? null) as {
     area: string;
     mode: TreatmentMode;
+    isPatchTest: number;
     atMs: number;
   }[];
   const latest: Record<string, PriorAreaSession[]> = {};
   for (const row of rows) {
     const list = (latest[row.area] ??= []);
-    const index = list.findIndex((prior) => prior.mode === row.mode);
-    const prior: PriorAreaSession = { atMs: row.atMs, mode: row.mode };
+    const isPatchTest = row.isPatchTest === 1;
+    const index = list.findIndex((prior) => prior.mode === row.mode && (prior.isPatchTest === true) === isPatchTest);
+    const prior: PriorAreaSession = isPatchTest
+      ? { atMs: row.atMs, mode: row.mode, isPatchTest: true }
+      : { atMs: row.atMs, mode: row.mode };
     if (index < 0) list.push(prior);
     else if ((list[index] as PriorAreaSession).atMs < row.atMs) list[index] = prior;
   }

@@ -24,6 +24,9 @@ export interface StoreOptions {
 }
 
 class SqliteStore implements Store {
+  /** The event every audit row written inside `batch` names as its cause. */
+  private cause: number | null = null;
+
   constructor(
     readonly path: string,
     private readonly db: Database.Database,
@@ -50,10 +53,23 @@ class SqliteStore implements Store {
   }
 
   private appendAudit(kind: string, detail: unknown, sessionId: number | null): number {
+    const recorded = this.cause === null ? (detail ?? null) : withCause(detail, this.cause);
     const info = this.db
       .prepare('INSERT INTO audit_log (at, session_id, kind, detail_json) VALUES (?, ?, ?, ?)')
-      .run(this.now(), sessionId, requireText(kind, 'audit kind', 100), JSON.stringify(detail ?? null));
+      .run(this.now(), sessionId, requireText(kind, 'audit kind', 100), JSON.stringify(recorded));
     return Number(info.lastInsertRowid);
+  }
+
+  batch<T>(causeEventId: number | null, body: () => T): T {
+    const previous = this.cause;
+    this.cause = causeEventId;
+    try {
+      return this.db.transaction(body)();
+    } catch (error) {
+      throw asStoreError(error, 'batch');
+    } finally {
+      this.cause = previous;
+    }
   }
 
   private openSession(sessionId: number): { cartridge_id: number | null; ended_at: number | null } {
@@ -380,6 +396,12 @@ class SqliteStore implements Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** An audit detail with the id of the event that caused it (objects gain `causeEventId`; other values are wrapped). */
+function withCause(detail: unknown, causeEventId: number): unknown {
+  if (typeof detail === 'object' && detail !== null && !Array.isArray(detail)) return { ...detail, causeEventId };
+  return { value: detail ?? null, causeEventId };
 }
 
 /**

@@ -1,108 +1,95 @@
-// Runs a whole session against the simulated pen with a scripted operator, in virtual time.
-import type { CreateFirmware } from '../../firmware/api.js';
-import { createOperatorScript, PenSimulation, type OperatorIntent } from '../../sim/index.js';
-import type { ControllerInput, ReasonEntry } from '../machine/events.js';
-import { Sku, type Payload, type SkuCode } from '../protocol/index.js';
-import { ControllerSession } from './controller-session.js';
+// A whole session on the simulated pen in virtual time: the one runner, with the simulator's scripted hand as operator.
+import { createOperatorScript, type OperatorIntent, type PenSimulation } from '../../sim/index.js';
+import type { ControllerInput } from '../machine/index.js';
 import { openPenPort } from './open-port.js';
-import type { SessionRecorder } from './recorder.js';
-import { summarize, type SessionSummary } from './summary.js';
+import type { SessionRecords } from './records.js';
+import { SessionRunner, type SessionResult } from './session-runner.js';
+import type { SessionSummary } from './summary.js';
 
-/** Longest simulated session before the runner stops it, ms of virtual time. */
+/** Longest simulated session before the scripted operator stops it, ms of virtual time. */
 export const MAX_SIMULATED_SESSION_MS = 60 * 60 * 1000;
-/** Longest wait for the handshake, ms of virtual time. */
-export const CONNECT_TIMEOUT_MS = 5000;
+/** Virtual time the pen keeps running after the end, so its safe state is observed, ms. */
+const SETTLE_MS = 300;
+
+/**
+ * Who operates the simulated pen: the simulator's scripted hand (glides over the skin, picks the
+ * plan's areas in order, finishes when its script ends), an interactive operator (the desktop page,
+ * the bench: it gets the runner to send inputs to and the simulation to touch the skin), or none.
+ */
+export type SimulatedOperator =
+  | { readonly kind: 'scripted'; readonly seed: number; readonly attemptPasses?: number }
+  | { readonly kind: 'interactive'; readonly attach: (runner: SessionRunner, simulation: PenSimulation) => void }
+  | { readonly kind: 'none' };
 
 export interface SimulatedSessionOptions {
   readonly input: ControllerInput;
-  readonly seed: number;
-  /** Pen SKU; default: pro for a pro session, home otherwise. */
-  readonly sku?: SkuCode;
-  /** Pass attempts per area by the scripted operator; default: the plan's passes. */
-  readonly attemptPasses?: number;
-  /** Credential sent with UNLOCK_PRO before the session starts. */
-  readonly unlockCredential?: string;
-  readonly cartridge?: { readonly id: number; readonly needleCount: number };
-  /** Firmware to run on the simulated pen (default: the real one); tests substitute a misbehaving pen. */
-  readonly createFirmware?: CreateFirmware;
-  /** Battery charge of the simulated pen, %. */
-  readonly batteryPercent?: number;
-  readonly recorder?: SessionRecorder;
-  /**
-   * Called after the handshake, before START_SESSION, with what the pen reported (cartridge, battery).
-   * Refusals returned here stop the session before any treatment command: outcome 'refused'.
-   */
-  readonly beforeStart?: (info: Payload<'INFO'>) => readonly ReasonEntry[];
-  /** Called once the simulation exists, before connecting: tests inject faults or observe through it. */
-  readonly onSimulation?: (simulation: PenSimulation, session: ControllerSession) => void;
+  /** The simulated pen (the caller creates it, and may observe it or inject faults through it). */
+  readonly simulation: PenSimulation;
+  readonly records: SessionRecords;
+  readonly operator: SimulatedOperator;
 }
 
-export interface SimulatedSessionResult {
+export interface SimulatedSessionResult extends SessionResult {
   readonly summary: SessionSummary;
-  readonly session: ControllerSession;
-  readonly simulation: PenSimulation;
+  readonly runner: SessionRunner;
   /** Highest physical needle protrusion seen in the simulator over the session, um. */
   readonly maxPhysicalDepthUm: number;
 }
 
 /**
- * Connects, optionally unlocks, starts the session, lets the scripted operator work every plan
- * area, and returns the summary once the machine ends the session (or after the virtual time limit).
+ * Runs the session to its end in virtual time: the machine connects, admits and works the plan;
+ * the scripted hand (if any) glides over the skin, picks areas and finishes when its script ends.
  */
 export async function runSimulatedSession(options: SimulatedSessionOptions): Promise<SimulatedSessionResult> {
-  const { input } = options;
-  const simulation = PenSimulation.create({
-    seed: options.seed,
-    sku: options.sku ?? (input.mode === 'pro' ? Sku.PRO : Sku.HOME),
-    ...(options.cartridge ? { cartridge: options.cartridge } : {}),
-    ...(options.batteryPercent === undefined ? {} : { batteryPercent: options.batteryPercent }),
-    ...(options.createFirmware === undefined ? {} : { createFirmware: options.createFirmware }),
-  });
-  const session = new ControllerSession(input, {
+  const { simulation, input } = options;
+  const runner = new SessionRunner(input, {
     clock: simulation.clock,
     openPort: () => openPenPort({ kind: 'sim', simulation }),
-    ...(options.recorder ? { recorder: options.recorder } : {}),
+    records: options.records,
   });
   let maxPhysicalDepthUm = 0;
+  let ended = false;
+  void runner.whenEnded().then(() => (ended = true));
   const observe = (): boolean => {
     maxPhysicalDepthUm = Math.max(maxPhysicalDepthUm, simulation.pen.hardware.actuator.physicalUm);
-    return session.hasEnded;
+    return ended;
   };
-  options.onSimulation?.(simulation, session);
-  await simulation.advance(1000);
-  session.start();
-  await simulation.runUntil(
-    () => observe() || session.actor.getSnapshot().matches({ connected: 'idle' }),
-    CONNECT_TIMEOUT_MS,
-  );
-  const info = session.penInfo;
-  const preRefusals = !session.hasEnded && info !== null ? (options.beforeStart?.(info) ?? []) : [];
-  if (preRefusals.length === 0 && !session.hasEnded && session.actor.getSnapshot().matches({ connected: 'idle' })) {
-    if (options.unlockCredential !== undefined)
-      session.send({ type: 'UNLOCK_PRO', credential: options.unlockCredential });
-    session.send({ type: 'START_SESSION' });
+  const { operator } = options;
+  let handStarted = operator.kind !== 'scripted';
+  if (operator.kind === 'interactive') operator.attach(runner, simulation);
+  const startHand = (): void => {
+    if (operator.kind !== 'scripted') return;
     const script = createOperatorScript({
-      seed: options.seed,
-      areas: input.plan.areas.map((area) => ({ area: area.area, passes: options.attemptPasses ?? area.passes })),
+      seed: operator.seed,
+      areas: input.plan.areas.map((area) => ({ area: area.area, passes: operator.attemptPasses ?? area.passes })),
     });
     const onIntent = (intent: OperatorIntent): void =>
-      session.send(intent.kind === 'selectArea' ? { type: 'SELECT_AREA', area: intent.area } : { type: 'FINISH' });
-    const isReady = (): boolean => !session.actor.getSnapshot().matches({ connected: { session: 'arming' } });
+      runner.operator(intent.kind === 'selectArea' ? { type: 'SELECT_AREA', area: intent.area } : { type: 'FINISH' });
+    const isReady = (): boolean => !runner.snapshot.matches({ connected: { session: 'arming' } });
     simulation.attachOperator(script, onIntent, { isReady }).start(simulation.nowMs);
-  }
-  if (preRefusals.length > 0) session.send({ type: 'STOP' });
+  };
+  await simulation.advance(1000);
   const startedAtMs = simulation.nowMs;
-  await simulation.runUntil(observe, MAX_SIMULATED_SESSION_MS);
-  if (!session.hasEnded) session.send({ type: 'STOP' });
+  runner.start();
+  await simulation.runUntil(() => {
+    if (!handStarted && runner.context.sessionStarted) {
+      handStarted = true;
+      startHand();
+    }
+    return observe();
+  }, MAX_SIMULATED_SESSION_MS);
+  if (!ended) runner.operator({ type: 'STOP' });
   await simulation.runUntil(() => {
     observe();
     return false;
-  }, 300);
-  const summary: SessionSummary = {
-    ...summarize(session.actor.getSnapshot().context, session.penInfo, session.end, preRefusals),
-    virtualDurationMs: simulation.nowMs - startedAtMs,
-  };
-  session.shutdown();
+  }, SETTLE_MS);
+  const result = await runner.whenEnded();
+  await runner.shutdown();
   await simulation.close();
-  return { summary, session, simulation, maxPhysicalDepthUm };
+  return {
+    ...result,
+    summary: { ...result.summary, virtualDurationMs: simulation.nowMs - startedAtMs - SETTLE_MS },
+    runner,
+    maxPhysicalDepthUm,
+  };
 }

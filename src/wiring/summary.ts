@@ -1,7 +1,6 @@
-// The session summary: one JSON-ready object built from the machine's final context, and its readable table.
-import type { ControllerContext } from '../machine/context.js';
-import type { FaultEntry, Outcome, ReasonEntry, SessionEndedParams } from '../machine/events.js';
-import type { Payload } from '../protocol/index.js';
+// The session summary: one JSON-ready object formatted from the machine's final context, and its readable table.
+import type { ControllerContext, FaultEntry, Outcome, ReasonEntry, SessionEndedParams } from '../machine/index.js';
+import { Sku, type Payload } from '../protocol/index.js';
 
 export interface AreaSummary {
   readonly area: string;
@@ -11,8 +10,10 @@ export interface AreaSummary {
   readonly strokeHz: number;
   readonly passLimit: number;
   readonly passes: number;
+  readonly passesOpened: number;
   readonly strokes: number;
   readonly punctures: number;
+  readonly contactMs: number;
   readonly maxMeasuredDepthUm: number;
   readonly locked: boolean;
   readonly lockReason: string | null;
@@ -22,6 +23,9 @@ export interface SessionSummary {
   readonly outcome: Outcome;
   readonly outcomeReason: string | null;
   readonly mode: string;
+  readonly clientId: string;
+  readonly isPatchTest: boolean;
+  readonly resumed: boolean;
   readonly pen: {
     serialNumber: number;
     sku: 'home' | 'pro';
@@ -34,34 +38,33 @@ export interface SessionSummary {
   readonly refusals: readonly ReasonEntry[];
   readonly clamps: readonly ReasonEntry[];
   readonly stops: readonly ReasonEntry[];
+  readonly sessionId: number | null;
   readonly aftercare?: readonly string[];
-  readonly sessionId?: number;
   readonly virtualDurationMs?: number;
 }
 
 /**
- * Builds the summary. Refusals from the pre-start rules (`preRefusals`) make the outcome
- * 'refused' and come first. Otherwise, when the machine never reached an end, the session's own
- * end (e.g. the fail-safe's 'fault') is used, else 'aborted'.
+ * Formats the machine's output. `end` is the runner's record of the end: the machine's own, or the
+ * fail-safe's when the machine failed (then the context has no outcome).
  */
 export function summarize(
   context: ControllerContext,
   info: Payload<'INFO'> | null,
-  sessionEnd: SessionEndedParams | null = null,
-  preRefusals: readonly ReasonEntry[] = [],
+  end: SessionEndedParams | null,
 ): SessionSummary {
-  const refused = preRefusals[0];
-  const fromSession = context.outcome === null && sessionEnd !== null;
   return {
-    outcome: refused ? 'refused' : (context.outcome ?? sessionEnd?.outcome ?? 'aborted'),
-    outcomeReason: refused ? refused.reason : fromSession ? sessionEnd.reason : context.outcomeReason,
+    outcome: context.outcome ?? end?.outcome ?? 'aborted',
+    outcomeReason: context.outcome !== null ? context.outcomeReason : (end?.reason ?? null),
     mode: context.mode,
+    clientId: context.settings.clientId,
+    isPatchTest: context.settings.isPatchTest,
+    resumed: context.record.resumed,
     pen:
       info === null
         ? null
         : {
             serialNumber: info.serialNumber,
-            sku: info.sku === 2 ? 'pro' : 'home',
+            sku: info.sku === Sku.PRO ? 'pro' : 'home',
             firmware: `${info.firmwareMajor}.${info.firmwareMinor}.${info.firmwarePatch}`,
             cartridgeId: info.cartridgeId,
             needleCount: info.needleCount,
@@ -74,16 +77,19 @@ export function summarize(
       strokeHz: area.strokeHz,
       passLimit: area.passLimit,
       passes: area.passes,
+      passesOpened: area.passesOpened,
       strokes: area.strokes,
       punctures: area.punctures,
+      contactMs: area.contactMs,
       maxMeasuredDepthUm: area.maxMeasuredDepthUm,
       locked: area.locked,
       lockReason: area.lockReason,
     })),
     faults: context.faults,
-    refusals: [...preRefusals, ...context.refusals],
+    refusals: context.refusals,
     clamps: context.clamps,
     stops: context.stops,
+    sessionId: context.record.sessionId,
   };
 }
 
@@ -98,12 +104,13 @@ export function formatSummary(summary: SessionSummary): string {
     `mnpen session: ${summary.outcome.toUpperCase()}${summary.outcomeReason ? ` (${summary.outcomeReason})` : ''}`,
   );
   lines.push(
-    `mode ${summary.mode}` +
+    `${summary.isPatchTest ? 'patch test' : `mode ${summary.mode}`}, client ${summary.clientId}` +
       (pen
         ? `; pen #${pen.serialNumber} (${pen.sku} SKU, firmware ${pen.firmware}); cartridge ${pen.cartridgeId} with ${pen.needleCount} needles`
         : '; no pen'),
   );
-  if (summary.sessionId !== undefined) lines.push(`session record #${summary.sessionId}`);
+  if (summary.sessionId !== null)
+    lines.push(`session record #${summary.sessionId}${summary.resumed ? ' (resumed after an interruption)' : ''}`);
   if (summary.virtualDurationMs !== undefined)
     lines.push(`duration ${(summary.virtualDurationMs / 1000).toFixed(1)} s (simulated)`);
   lines.push('');
@@ -144,4 +151,9 @@ export function formatSummary(summary: SessionSummary): string {
     for (const item of summary.aftercare) lines.push(`  ${item}`);
   }
   return lines.join('\n');
+}
+
+/** True when the session treated skin: some pass had contact (aftercare applies). */
+export function treatedSkin(summary: SessionSummary): boolean {
+  return summary.areas.some((area) => area.passes > 0 && area.strokes > 0);
 }

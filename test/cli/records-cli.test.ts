@@ -121,12 +121,14 @@ describe('treatment rules through the CLI', () => {
     expect(history.code).toBe(0);
     const sessions =
       history.json<{ isPatchTest: boolean; outcome: string; areas: { area: string; passes: number }[] }[]>();
-    expect(sessions).toHaveLength(1);
+    // NOTE: a refused session is an outcome of the machine, recorded as such (issue 9): newest first.
+    expect(sessions).toHaveLength(2);
     expect(sessions[0]).toMatchObject({
       isPatchTest: true,
       outcome: 'completed',
       areas: [{ area: 'jawline', passes: 1 }],
     });
+    expect(sessions[1]).toMatchObject({ isPatchTest: false, outcome: 'refused' });
     const table = await runCli(['history', '--client', 'gina', '--db', f.db]);
     expect(table.stdout).toMatch(/patch test, completed/);
   });
@@ -161,7 +163,16 @@ describe('treatment rules through the CLI', () => {
     const db = join(dir, 'mnpen.db');
     writeFileSync(db, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 131 + 7) & 0xff)));
     const before = createHash('sha256').update(readFileSync(db)).digest('hex');
-    const run = await runCli(['session', '--sim', '--plan', 'examples/home-full-face.json', '--db', db]);
+    const run = await runCli([
+      'session',
+      '--sim',
+      '--plan',
+      'examples/home-full-face.json',
+      '--db',
+      db,
+      '--client',
+      'x',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/database .*mnpen\.db/);
     expect(createHash('sha256').update(readFileSync(db)).digest('hex')).toBe(before);

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createFirmware } from '../../firmware/pen-firmware.js';
 import type { CreateFirmware } from '../../firmware/api.js';
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION, slipEncode, SlipStreamDecoder } from '../../src/protocol/index.js';
-import { runSimulatedSession } from '../../src/wiring/sim-session.js';
-import { HOME_FULL_FACE } from '../support/session-fixtures.js';
+import { HOME_FULL_FACE, simulate } from '../support/session-fixtures.js';
 
 /** The real firmware, except that its INFO claims protocol version `version`. */
 function firmwareSpeaking(version: number): CreateFirmware {
@@ -32,10 +31,9 @@ function firmwareSpeaking(version: number): CreateFirmware {
 
 describe('protocol version', () => {
   it('S8: a pen speaking protocol version 2 is refused with PROTOCOL_VERSION_UNSUPPORTED and never armed', async () => {
-    const result = await runSimulatedSession({
-      input: { plan: HOME_FULL_FACE, mode: 'home' },
+    const result = await simulate(HOME_FULL_FACE, {
       seed: 21,
-      createFirmware: firmwareSpeaking(PROTOCOL_VERSION + 1),
+      pen: { createFirmware: firmwareSpeaking(PROTOCOL_VERSION + 1) },
     });
     expect(result.summary.outcome).toBe('refused');
     expect(result.summary.refusals.map((refusal) => refusal.reason)).toContain('PROTOCOL_VERSION_UNSUPPORTED');

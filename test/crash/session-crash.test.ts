@@ -1,5 +1,6 @@
 // S5 S16 crash harness: SIGKILL the CLI at random points of simulated sessions, reopen the database, resume.
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
@@ -28,35 +29,55 @@ interface Acknowledged {
   readonly passNumber: number;
 }
 
-/** Runs the session in a child process and SIGKILLs it `killAfterMs` after its `killAtPass`-th acknowledged pass. */
+/** Passes of the client's treatment session that are durable (committed), read as another process would. */
+function durablePasses(db: string, client: string): Acknowledged[] {
+  const reader = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return reader
+      .prepare(
+        `SELECT p.area AS area, p.pass_number AS passNumber FROM passes p JOIN sessions s ON s.session_id = p.session_id
+         WHERE s.client_id = ? AND s.is_patch_test = 0 ORDER BY p.pass_id`,
+      )
+      .all(client) as Acknowledged[];
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * Runs the CLI session in a child process and SIGKILLs it `killAfterMs` after its `killAtPass`-th
+ * durable pass. NOTE: acknowledgement is observed from outside, by reading committed passes from the
+ * database (as a second station would): the CLI has no test hook.
+ */
 function runAndKill(
   argv: string[],
+  db: string,
+  client: string,
   killAtPass: number,
   killAfterMs: number,
 ): Promise<{ acknowledged: Acknowledged[]; killed: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...argv], {
-      env: { ...process.env, MNPEN_TRACE_PASSES: '1' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const acknowledged: Acknowledged[] = [];
-    let buffered = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...argv], { stdio: 'ignore' });
+    let acknowledged: Acknowledged[] = [];
     let armed = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const match = /^PASS_OPENED (\S+) (\d+)$/.exec(line);
-        if (match === null) continue;
-        acknowledged.push({ area: match[1]!, passNumber: Number(match[2]) });
-        if (!armed && acknowledged.length >= killAtPass) {
-          armed = true;
-          setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-        }
+    let exited = false;
+    const poll = setInterval(() => {
+      if (exited || armed) return;
+      acknowledged = durablePasses(db, client);
+      if (acknowledged.length >= killAtPass) {
+        armed = true;
+        setTimeout(() => {
+          // Whatever was durable at the kill is what must survive it.
+          if (!exited) acknowledged = durablePasses(db, client);
+          child.kill('SIGKILL');
+        }, killAfterMs);
       }
+    }, 2);
+    child.on('exit', (_code, signal) => {
+      exited = true;
+      clearInterval(poll);
+      resolve({ acknowledged, killed: signal === 'SIGKILL' });
     });
-    child.on('exit', (_code, signal) => resolve({ acknowledged, killed: signal === 'SIGKILL' }));
   });
 }
 
@@ -88,6 +109,7 @@ describe('crash harness', () => {
         screening(new Date(atMs - 3600_000).toISOString(), 1980),
       );
       const common = ['--sim', '--db', db, '--client', client, '--seed', String(trial + 1)];
+      const cartridge = ['--cartridge', String(50_000 + trial)];
       const patch = await runCli([
         'session',
         ...common,
@@ -109,12 +131,13 @@ describe('crash harness', () => {
         plan,
         '--attempt-passes',
         '5',
+        ...cartridge,
         '--at',
         new Date(atMs).toISOString(),
       ];
       // NOTE: the kill point is a random acknowledged pass (1..5 of the 6 the plan allows) plus up to 60 ms: always mid-session.
       const killAtPass = 1 + Math.floor(next() * (2 * PASS_LIMIT - 1));
-      const { acknowledged, killed } = await runAndKill(sessionArgs, killAtPass, Math.floor(next() * 60));
+      const { acknowledged, killed } = await runAndKill(sessionArgs, db, client, killAtPass, Math.floor(next() * 60));
       acknowledgedTotal += acknowledged.length;
 
       let unfinished = false;
@@ -133,8 +156,12 @@ describe('crash harness', () => {
       // A kill that landed after the session ended (or no kill) leaves nothing to resume.
       if (!killed || !unfinished) continue;
       killedMidSession++;
-      const resumed = await runCli([...sessionArgs, '--json']);
-      expect(resumed.code, `trial ${trial} resume: ${resumed.stderr}`).toBe(0);
+      // The operator restarts within the resume window (5 minutes later).
+      const resumeArgs = sessionArgs.map((arg) =>
+        arg === new Date(atMs).toISOString() ? new Date(atMs + 5 * 60_000).toISOString() : arg,
+      );
+      const resumed = await runCli([...resumeArgs, '--json']);
+      expect(resumed.code, `trial ${trial} resume: ${resumed.stderr} ${resumed.stdout.slice(0, 600)}`).toBe(0);
       const store2 = openStore(db);
       try {
         const sessions = store2.history(client).filter((record) => !record.isPatchTest);

@@ -1,9 +1,19 @@
-// Test support for the controller machine: sample INFO, plans, and an actor that records its side effects.
+// Test support for the controller machine: sample INFO, plans, admission facts, and an actor that records its effects.
 import { createActor, type Actor } from 'xstate';
 import { PROTOCOL_VERSION, PenState, SKU_MAX_DEPTH_UM, Sku, type Payload } from '../../src/protocol/index.js';
-import { parsePlan, type Plan } from '../../src/policy/index.js';
-import type { ControllerActionName, ControllerEvent, ControllerInput } from '../../src/machine/events.js';
-import { controllerMachine } from '../../src/machine/machine.js';
+import { clearScreening, parsePlan, type Plan } from '../../src/policy/index.js';
+import {
+  controllerMachine,
+  type AdmissionFacts,
+  type ControllerEffect,
+  type ControllerEffectName,
+  type ControllerEvent,
+  type ControllerInput,
+} from '../../src/machine/index.js';
+
+/** Wall-clock time the sample facts are taken at. */
+export const FACTS_NOW_MS = Date.parse('2026-06-01T10:00:00Z');
+const DAY_MS = 24 * 3600 * 1000;
 
 /** INFO of a healthy home pen with a 12-needle cartridge; override any field. */
 export function sampleInfo(overrides: Partial<Payload<'INFO'>> = {}): Payload<'INFO'> {
@@ -61,64 +71,55 @@ export const proPlan = (): Plan =>
     ],
   });
 
-export interface RecordedAction {
-  readonly type: ControllerActionName;
-  readonly params: unknown;
+/** The professional credential the test inputs expect. */
+export const PRO_CREDENTIAL = 'clinic-key';
+
+/** A machine input with the operator choosing areas, for client `c1`; override any field. */
+export function inputOf(plan: Plan, overrides: Partial<ControllerInput> = {}): ControllerInput {
+  return { plan, mode: plan.mode, areaOrder: 'operator', clientId: 'c1', isPatchTest: false, ...overrides };
 }
 
-const SIDE_EFFECTS: readonly ControllerActionName[] = [
-  'openLink',
-  'sendHello',
-  'sendDepth',
-  'sendSpeed',
-  'armDrive',
-  'disarmDrive',
-  'stopNeedles',
-  'emergencyStop',
-  'resetPen',
-  'startDebounceTimer',
-  'cancelDebounceTimer',
-  'reservePass',
-  'recordPassStarted',
-  'recordPassEnded',
-  'recordAreaLocked',
-  'recordRefusal',
-  'recordClamp',
-  'recordStop',
-  'recordFault',
-  'sessionEnded',
-  'sessionCompleted',
-];
+/** A professional input whose credential unlocks. */
+export function proInput(plan: Plan = proPlan(), overrides: Partial<ControllerInput> = {}): ControllerInput {
+  return inputOf(plan, { proCredential: PRO_CREDENTIAL, proCredentialExpected: PRO_CREDENTIAL, ...overrides });
+}
 
-/** The machine with every side effect replaced by a recorder. */
-export function recordingMachine(log: RecordedAction[]) {
-  const actions = Object.fromEntries(
-    SIDE_EFFECTS.map((type) => [type, (_: unknown, params: unknown) => void log.push({ type, params })]),
-  );
-  return controllerMachine.provide({ actions } as Parameters<typeof controllerMachine.provide>[0]);
+/** Facts under which every admission rule passes: clear screening, patch test 3 days ago, no prior session. */
+export function clearFacts(overrides: Partial<AdmissionFacts> = {}): AdmissionFacts {
+  return {
+    nowMs: FACTS_NOW_MS,
+    client: { birthYear: 1990, screening: clearScreening(1990, FACTS_NOW_MS - 3600_000) },
+    lastSessionByArea: {},
+    patchTest: { doneAtMs: FACTS_NOW_MS - 3 * DAY_MS },
+    cartridgeSeenBefore: false,
+    ...overrides,
+  };
 }
 
 export interface Harness {
   readonly actor: Actor<typeof controllerMachine>;
-  readonly log: RecordedAction[];
+  /** Every effect the machine emitted, in order. */
+  readonly effects: ControllerEffect[];
   send(...events: ControllerEvent[]): void;
-  /** Types of the actions recorded since the last call. */
-  take(): ControllerActionName[];
+  /** Types of the effects emitted since the last call. */
+  take(): ControllerEffectName[];
   state(): unknown;
 }
 
-/** A started actor with recorded side effects. */
+/** A started actor whose emitted effects are recorded. */
 export function harness(input: ControllerInput): Harness {
-  const log: RecordedAction[] = [];
-  const actor = createActor(recordingMachine(log), { input }).start();
+  const actor = createActor(controllerMachine, { input });
+  const effects: ControllerEffect[] = [];
+  actor.on('*', (effect) => void effects.push(effect as ControllerEffect));
+  actor.start();
   let read = 0;
   return {
     actor,
-    log,
+    effects,
     send: (...events) => events.forEach((event) => actor.send(event)),
     take: () => {
-      const types = log.slice(read).map((entry) => entry.type);
-      read = log.length;
+      const types = effects.slice(read).map((effect) => effect.type);
+      read = effects.length;
       return types;
     },
     state: () => actor.getSnapshot().value,
@@ -126,7 +127,7 @@ export function harness(input: ControllerInput): Harness {
 }
 
 export const ack = (
-  command: 'SET_DEPTH' | 'SET_SPEED' | 'ARM' | 'DISARM',
+  command: 'SET_DEPTH' | 'SET_SPEED' | 'ARM' | 'SET_TELEMETRY',
   appliedValue = 0,
   note = 0,
 ): ControllerEvent => ({
@@ -136,17 +137,29 @@ export const ack = (
   appliedValue,
 });
 
-/** Events from disconnected to an open session (idle -> START_SESSION). */
-export function toSession(info: Payload<'INFO'> = sampleInfo(), unlock?: string): ControllerEvent[] {
-  const events: ControllerEvent[] = [{ type: 'CONNECT' }, { type: 'LINK_OPENED' }, { type: 'INFO_RECEIVED', info }];
-  if (unlock !== undefined) events.push({ type: 'UNLOCK_PRO', credential: unlock });
-  events.push({ type: 'START_SESSION' });
-  return events;
+/** Events from disconnected into the session (START_SESSION, link, INFO, claim, admission). */
+export function toSession(
+  info: Payload<'INFO'> = sampleInfo(),
+  facts: AdmissionFacts = clearFacts(),
+): ControllerEvent[] {
+  return [
+    { type: 'START_SESSION' },
+    { type: 'LINK_OPENED' },
+    { type: 'INFO_RECEIVED', info },
+    { type: 'SESSION_CLAIMED', claim: { sessionId: 1, resumed: null } },
+    { type: 'ADMISSION_FACTS', facts },
+  ];
 }
 
-/** Events that arm `area` at depthUm/strokeHz (SELECT_AREA and the three ACKs). */
-export function armEvents(area: string, depthUm: number, strokeHz = 100): ControllerEvent[] {
-  return [{ type: 'SELECT_AREA', area }, ack('SET_DEPTH', depthUm), ack('SET_SPEED', strokeHz), ack('ARM')];
+/** Events that arm `area` at depthUm/strokeHz: SELECT_AREA, the setup ACKs, the reservation and ARM's ACK. */
+export function armEvents(area: string, depthUm: number, strokeHz = 100, passNumber = 1): ControllerEvent[] {
+  return [
+    { type: 'SELECT_AREA', area },
+    ack('SET_DEPTH', depthUm),
+    ack('SET_SPEED', strokeHz),
+    { type: 'PASS_RESERVED', area: area as never, passNumber },
+    ack('ARM'),
+  ];
 }
 
 /** A contact episode: on at `atMs`, off after `durationMs`, `strokes` strokes delivered. */

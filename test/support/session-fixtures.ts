@@ -1,6 +1,16 @@
-// Plans and observers shared by the controller end-to-end tests.
+// Plans, simulated sessions and observers shared by the controller end-to-end tests.
+import { PenSimulation, type PenSimulationOptions } from '../../sim/index.js';
 import { parsePlan, type Plan } from '../../src/policy/index.js';
-import type { PenSimulation } from '../../sim/index.js';
+import { Sku } from '../../src/protocol/index.js';
+import type { ControllerInput } from '../../src/machine/index.js';
+import type { SessionRecords } from '../../src/wiring/records.js';
+import {
+  runSimulatedSession,
+  type SimulatedOperator,
+  type SimulatedSessionResult,
+} from '../../src/wiring/sim-session.js';
+import { inputOf } from './machine-harness.js';
+import { MemoryRecords } from './memory-records.js';
 
 /** Parses a plan literal; throws if it is invalid (a fixture bug). */
 export function plan(json: unknown): Plan {
@@ -27,9 +37,50 @@ export const PRO_ACNE_SCARS = plan({
   ],
 });
 
+export interface SimulateOptions {
+  readonly seed: number;
+  readonly input?: Partial<ControllerInput>;
+  readonly records?: SessionRecords;
+  /** Pen options beyond the seed (SKU default: pro for a pro plan). */
+  readonly pen?: Partial<PenSimulationOptions>;
+  /** Pass attempts per area by the scripted hand (default: the plan's passes). */
+  readonly attemptPasses?: number;
+  /** Instead of the scripted hand: another operator (interactive, or none). */
+  readonly operator?: SimulatedOperator;
+  /** Called with the simulation before the session starts (observers, fault injection). */
+  readonly prepare?: (simulation: PenSimulation) => void;
+}
+
+/** Runs `thePlan` on a fresh simulated pen with in-memory records (unless given) and the scripted hand. */
+export async function simulate(
+  thePlan: Plan,
+  options: SimulateOptions,
+): Promise<SimulatedSessionResult & { simulation: PenSimulation; records: SessionRecords }> {
+  const simulation = PenSimulation.create({
+    seed: options.seed,
+    sku: thePlan.mode === 'pro' ? Sku.PRO : Sku.HOME,
+    ...options.pen,
+  });
+  options.prepare?.(simulation);
+  const records = options.records ?? new MemoryRecords();
+  const result = await runSimulatedSession({
+    input: inputOf(thePlan, options.input),
+    simulation,
+    records,
+    operator: options.operator ?? {
+      kind: 'scripted',
+      seed: options.seed,
+      ...(options.attemptPasses === undefined ? {} : { attemptPasses: options.attemptPasses }),
+    },
+  });
+  return { ...result, simulation, records };
+}
+
 export interface ContactObservation {
   readonly atMs: number;
   readonly motorCommandHz: number;
+  /** The hand was off the skin for longer than the pass debounce before this touch: a new pass attempt. */
+  readonly isPassAttempt: boolean;
 }
 
 /** Records, for every touch-down of the operator's hand, the pen's motor command at that moment. */
@@ -37,10 +88,23 @@ export function observeTouchDowns(simulation: PenSimulation): ContactObservation
   const touches: ContactObservation[] = [];
   const skin = simulation.pen.hardware.skin;
   const setContact = skin.setContact.bind(skin);
+  let liftedAtMs = -Infinity;
   skin.setContact = (contact: boolean) => {
-    if (contact && !skin.isInContact)
-      touches.push({ atMs: simulation.nowMs, motorCommandHz: simulation.pen.hardware.motor.commandHz });
+    if (contact && !skin.isInContact) {
+      const isPassAttempt = simulation.nowMs - liftedAtMs > 150;
+      touches.push({ atMs: simulation.nowMs, motorCommandHz: simulation.pen.hardware.motor.commandHz, isPassAttempt });
+    }
+    if (!contact && skin.isInContact) liftedAtMs = simulation.nowMs;
     setContact(contact);
   };
   return touches;
+}
+
+/** Calls `check` after every 1 ms pen step (to time how long the pen takes to become safe). */
+export function afterEachPenStep(simulation: PenSimulation, check: () => void): void {
+  const step = simulation.pen.step.bind(simulation.pen);
+  simulation.pen.step = () => {
+    step();
+    check();
+  };
 }

@@ -1,0 +1,131 @@
+// Connects the machine to the pen link: its link effects become frames, the pen's reports become machine events.
+import type { Clock } from '../clock/clock.js';
+import { HEARTBEAT_PERIOD_MS } from '../limits/index.js';
+import type { ControllerEffect, ControllerEvent, PenCommandName } from '../machine/index.js';
+import type { Payload } from '../protocol/index.js';
+import { PenLink, type CommandResult, type PortLike } from '../transport/index.js';
+
+/** A port the runner can close (SerialPortStream fits). */
+export type ClosablePort = PortLike & { close(callback?: (error?: Error | null) => void): void };
+
+export interface PenDriverDeps {
+  readonly clock: Clock;
+  readonly openPort: () => Promise<ClosablePort>;
+  /** Delivers a machine event (answers and pen reports). */
+  readonly send: (event: ControllerEvent) => void;
+}
+
+/**
+ * Owns the port and the link of one session. Nothing here decides: it sends what the machine
+ * asked and reports what the pen said.
+ */
+export class PenDriver {
+  private link: PenLink | null = null;
+  private port: ClosablePort | null = null;
+  private infoValue: Payload<'INFO'> | null = null;
+
+  constructor(private readonly deps: PenDriverDeps) {}
+
+  get info(): Payload<'INFO'> | null {
+    return this.infoValue;
+  }
+
+  /** Carries out a link effect; other effects are not the driver's. */
+  carryOut(effect: ControllerEffect): void {
+    switch (effect.type) {
+      case 'openLink':
+        return void this.openLink();
+      case 'sendHello':
+        return void this.hello();
+      case 'sendTelemetryRate':
+        return this.command('SET_TELEMETRY', { rateHz: effect.rateHz });
+      case 'sendDepth':
+        return this.command('SET_DEPTH', { depthUm: effect.depthUm });
+      case 'sendSpeed':
+        return this.command('SET_SPEED', { strokeHz: effect.strokeHz });
+      case 'armDrive':
+        return this.command('ARM', {});
+      // NOTE: STOP and ESTOP take the link's priority path, ahead of every queued command.
+      case 'stopNeedles':
+        return void this.link?.realtime('STOP');
+      case 'emergencyStop':
+        return void this.link?.realtime('ESTOP');
+      case 'resetPen':
+        this.command('RESET_FAULT', {});
+        return this.command('HOME', {});
+      default:
+        return;
+    }
+  }
+
+  /** Fail-safe: STOP at once, then the link goes quiet so the pen's lease lapses too. */
+  emergencyQuiet(): void {
+    this.link?.realtime('STOP');
+    this.link?.close();
+  }
+
+  /** Closes the link and the port. */
+  close(): void {
+    this.link?.close();
+    if (this.port?.isOpen) this.port.close(() => {});
+  }
+
+  private async openLink(): Promise<void> {
+    this.close();
+    this.link = null;
+    this.port = null;
+    try {
+      const port = await this.deps.openPort();
+      this.port = port;
+      const link = new PenLink({ port, clock: this.deps.clock });
+      this.link = link;
+      const send = this.deps.send;
+      link.on('telemetry', (payload) => send({ type: 'TELEMETRY', ...payload }));
+      link.on('contact', (payload) =>
+        send({
+          type: payload.contact === 1 ? 'CONTACT_ON' : 'CONTACT_OFF',
+          atMs: payload.deviceTickMs,
+          strokeCount: payload.strokeCount,
+        }),
+      );
+      link.on('fault', (payload) => send({ type: 'PEN_FAULT', faultCode: payload.faultCode }));
+      link.on('stopped', (payload) => send({ type: 'PEN_STOPPED', reason: payload.reason }));
+      link.on('cartridge', (payload) => {
+        if (payload.present === 0) send({ type: 'CARTRIDGE_REMOVED' });
+      });
+      link.onLinkDead((reason) => send({ type: 'LINK_DEAD', reason }));
+      send({ type: 'LINK_OPENED' });
+    } catch (error) {
+      this.deps.send({ type: 'LINK_FAILED', reason: (error as Error).message });
+    }
+  }
+
+  private async hello(): Promise<void> {
+    const link = this.link;
+    if (link === null) return;
+    try {
+      const info = await link.hello();
+      this.infoValue = info;
+      link.startHeartbeat(HEARTBEAT_PERIOD_MS);
+      this.deps.send({ type: 'INFO_RECEIVED', info });
+    } catch {
+      this.deps.send({ type: 'HANDSHAKE_TIMEOUT' });
+    }
+  }
+
+  private command<N extends PenCommandName>(name: N, payload: Payload<N>): void {
+    const link = this.link;
+    if (link === null) return;
+    link.command(name, payload).then(
+      (result: CommandResult) =>
+        this.deps.send(
+          result.ok
+            ? { type: 'COMMAND_ACKED', command: name, note: result.note, appliedValue: result.appliedValue }
+            : { type: 'COMMAND_NAKED', command: name, reason: result.reason },
+        ),
+      () => {
+        // A dead link is reported once through onLinkDead; nothing more to do for this command.
+      },
+    );
+  }
+}
