@@ -23,12 +23,12 @@ function children(node: AnyStateNode): AnyStateNode[] {
   return Object.values(node.states) as AnyStateNode[];
 }
 
-/** A guard's name; `and(a, b)` as `a & b`. */
+/** A guard's name; `and([a, b])` (a function carrying its `guards`) as `a & b`. */
 function guardLabel(guard: unknown): string | null {
-  const name = guardName(guard);
-  if (name !== 'xstate.and') return name;
-  const parts = (guard as { params?: { guards?: unknown[] } }).params?.guards ?? [];
-  return parts.map((part) => guardName(part) ?? '?').join(' & ');
+  if (typeof guard === 'function' && 'guards' in guard && Array.isArray(guard.guards)) {
+    return (guard.guards as unknown[]).map((part) => guardName(part) ?? '?').join(' & ');
+  }
+  return guardName(guard);
 }
 
 /** Transitions with a target (eventless ones as `always`); targetless ones only update the context and are left out. */

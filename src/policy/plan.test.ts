@@ -18,7 +18,7 @@ describe('parsePlan', () => {
         { area: 'forehead', depthMm: 0.25, passes: 4 },
         { area: 'cheeks', depthMm: 0.2, passes: 6, strokeHz: 120 },
       ],
-      operator: { attemptPasses: 8, note: 'kept' },
+      operator: { attemptPasses: 8 },
     });
     expect(result).toEqual({
       ok: true,
@@ -28,7 +28,7 @@ describe('parsePlan', () => {
           { area: 'forehead', depthMm: 0.25, depthUm: 250, passes: 4, strokeHz: 100 },
           { area: 'cheeks', depthMm: 0.2, depthUm: 200, passes: 6, strokeHz: 120 },
         ],
-        operator: { attemptPasses: 8, note: 'kept' },
+        operator: { attemptPasses: 8 },
       },
     });
   });
@@ -136,13 +136,28 @@ describe('parsePlan', () => {
     }
   });
 
-  it('refuses unknown keys (typos), except under operator', () => {
+  it('refuses unknown keys (typos) everywhere, under operator too', () => {
     const errors = errorsOf({ mode: 'home', areas: [{ area: 'neck', depthMM: 0.2, passes: 1 }], extra: true });
     expect(summary(errors)).toEqual([
       'areas[0].depthMm:INVALID_FIELD',
       'areas[0].depthMM:INVALID_FIELD',
       'extra:INVALID_FIELD',
     ]);
+    const nested = { note: { deeper: { deeper: { deeper: 1 } } } };
+    expect(
+      summary(errorsOf({ mode: 'home', areas: [{ area: 'neck', depthMm: 0.2, passes: 1 }], operator: nested })),
+    ).toEqual(['operator.note:INVALID_FIELD']);
+  });
+
+  it('S1 S3: a depth just above a cap is refused naming the field, never floored to the cap', () => {
+    expect(summary(errorsOf({ mode: 'home', areas: [{ area: 'neck', depthMm: 0.2500001, passes: 1 }] }))).toEqual([
+      'areas[0].depthMm:DEPTH_ABOVE_MODE_CAP',
+    ]);
+    expect(summary(errorsOf({ mode: 'pro', areas: [{ area: 'forehead', depthMm: 0.5000001, passes: 1 }] }))).toEqual([
+      'areas[0].depthMm:DEPTH_ABOVE_AREA_CAP',
+    ]);
+    expect(parsePlan({ mode: 'home', areas: [{ area: 'neck', depthMm: 0.25, passes: 1 }] }).ok).toBe(true);
+    expect(parsePlan({ mode: 'pro', areas: [{ area: 'nose', depthMm: 0.57 - 0.07, passes: 1 }] }).ok).toBe(true);
   });
 
   it('refuses a document that is not an object, or has no areas', () => {

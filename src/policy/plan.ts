@@ -21,12 +21,12 @@ const areaSchema = z.strictObject({
   strokeHz: z.int().min(STROKE_RANGE_HZ.min).max(STROKE_RANGE_HZ.max).default(DEFAULT_STROKE_HZ),
 });
 
-/** Schema of a plan file. Unknown keys are refused (a typo must not pass silently), except under `operator`. */
+/** Schema of a plan file. Unknown keys are refused everywhere (a typo must not pass silently). */
 export const planSchema = z.strictObject({
   mode: z.enum(MODES as [Mode, ...Mode[]]),
   areas: z.array(areaSchema).min(1),
   operator: z
-    .looseObject({
+    .strictObject({
       /** Tells the scripted operator to try this many passes per area (may exceed the limit: it must be refused). */
       attemptPasses: z.int().min(1).max(20).optional(),
     })
@@ -142,16 +142,17 @@ function checkCaps(json: unknown): PlanError[] {
     const area = valueAt(entry, ['area']);
     const depthMm = valueAt(entry, ['depthMm']);
     if (!isAreaId(area) || typeof depthMm !== 'number' || !Number.isFinite(depthMm)) return;
-    const depthUm = depthMmToUm(depthMm);
+    // NOTE: compared unrounded: 0.2500001 mm is above a 0.25 mm cap and refused, never floored to it (S1).
+    const depthUm = depthMm * 1000;
     const field = fieldName(['areas', index, 'depthMm']);
     const modeCap = modeCapUm(mode);
-    if (depthUm > modeCap) {
+    if (isAbove(depthUm, modeCap)) {
       errors.push({
         field,
         reason: PolicyReason.DEPTH_ABOVE_MODE_CAP,
         message: `${depthMm} mm is above the ${mode} mode cap of ${modeCap / 1000} mm`,
       });
-    } else if (mode === 'pro' && depthUm > PRO_AREA_CAP_UM[area]) {
+    } else if (mode === 'pro' && isAbove(depthUm, PRO_AREA_CAP_UM[area])) {
       errors.push({
         field,
         reason: PolicyReason.DEPTH_ABOVE_AREA_CAP,
@@ -160,6 +161,13 @@ function checkCaps(json: unknown): PlanError[] {
     }
   });
   return errors;
+}
+
+/** Float noise of a mm -> um product (0.57 * 1000 = 569.9999999999999) is far below this, um. */
+const DEPTH_NOISE_UM = 1e-9;
+
+function isAbove(depthUm: number, capUm: number): boolean {
+  return depthUm > capUm + DEPTH_NOISE_UM;
 }
 
 function checkDuplicates(json: unknown): PlanError[] {
