@@ -125,8 +125,6 @@ export const guards = {
   /** ARM acknowledged while the skin is already touched: the pass starts at once. */
   isArmAckInContact: ({ context, event }: GuardArgs) =>
     event.type === 'COMMAND_ACKED' && event.command === 'ARM' && context.penReadings.penContact,
-  /** The ACK carries a clamp note (S8). */
-  hasClampNote: ({ event }: GuardArgs) => event.type === 'COMMAND_ACKED' && event.note !== 0,
   /** EVENT_STOPPED for the STOP this controller sent: already acted on. */
   isOwnStopEcho: ({ event }: GuardArgs) =>
     event.type === 'PEN_STOPPED' && (event.reason === Reason.STOP_HOST || event.reason === Reason.STOP_ESTOP),

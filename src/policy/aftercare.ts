@@ -37,8 +37,3 @@ export const AFTERCARE: readonly AftercareItem[] = Object.freeze(
 export function aftercareLines(): string[] {
   return AFTERCARE.map((item) => (item.isWarning ? `- WARNING: ${item.text}` : `- ${item.text}`));
 }
-
-/** The aftercare section of a JSON session summary: ids and texts, in display order. */
-export function aftercareSummary(): { id: string; text: string; forHours?: number; isWarning?: boolean }[] {
-  return AFTERCARE.map((item) => ({ ...item }));
-}

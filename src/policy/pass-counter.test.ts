@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyContactEdge,
-  closePass,
   createPassCounter,
   forceEndPass,
   liveContactMs,
@@ -49,9 +48,9 @@ describe('pass counter', () => {
     expect(state.totalStrokes).toBe(100);
   });
 
-  it('S5: after closePass (debounce elapsed) any contact is a new pass', () => {
+  it('S5: after forceEndPass (debounce elapsed) any contact is a new pass', () => {
     let { state } = run([on(1000, 0), off(2000, 100)]);
-    state = closePass(state);
+    state = forceEndPass(state, 2150, 100);
     const next = applyContactEdge(state, on(2010, 100), DEBOUNCE_MS);
     expect(next.outcome).toBe('passStarted');
     expect(next.state.passes).toBe(2);
@@ -147,7 +146,8 @@ describe('pass counter', () => {
           expect(state.passes).toBeGreaterThanOrEqual(before);
         };
         for (const touch of list) {
-          if (touch.timerFires && touch.gapMs >= DEBOUNCE_MS) state = closePass(state);
+          if (touch.timerFires && touch.gapMs >= DEBOUNCE_MS)
+            state = forceEndPass(state, atMs + DEBOUNCE_MS, strokeCount);
           atMs += touch.gapMs;
           apply(on(atMs, strokeCount));
           if (touch.duplicate) apply(on(atMs, strokeCount));

@@ -126,11 +126,6 @@ function endContact(state: PassCounterState, edge: ContactEdge): PassCounterStat
   };
 }
 
-/** The debounce elapsed after a lift-off: the open pass is over. No effect while in contact. */
-export function closePass(state: PassCounterState): PassCounterState {
-  return state.inContact || !state.passOpen ? state : { ...state, passOpen: false };
-}
-
 /**
  * Ends contact at the pen's present reading (the drive stopped, or the session moved on while in
  * contact) and closes the pass. `atMs`/`strokeCount` are the latest pen readings.
