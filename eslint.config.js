@@ -14,7 +14,7 @@ const LAYERS = {
   firmware: ['limits', 'protocol'],
   sim: ['limits', 'protocol', 'clock', 'firmware'],
   wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim'],
-  cli: ['limits', 'protocol', 'policy', 'machine', 'store', 'sim', 'wiring'],
+  cli: ['wiring'],
   perf: [
     'limits',
     'protocol',

@@ -1,7 +1,6 @@
 // `mnpen sim-pen`: the desktop simulator: the simulated pen in real time on a serial port (a pty end).
-import { startRealtimePen } from '../../sim/realtime-pen.js';
-import { Sku } from '../protocol/index.js';
-import { closePenPort, openPenPort, PortOpenError } from '../wiring/open-port.js';
+import { PortOpenError } from '../wiring/open-port.js';
+import { startSimPen } from '../wiring/sim-pen.js';
 import { UsageError, choiceFlag, integerFlag, parseFlags, type CliCommand, type CommandOutput } from './command.js';
 
 interface SimPenArgs {
@@ -39,9 +38,15 @@ function parseSimPenArgs(argv: readonly string[]): SimPenArgs | null {
 
 /** Runs until SIGINT or SIGTERM; resolves with 0, or 1 when the port cannot be opened. */
 async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> {
-  let port;
+  let pen;
   try {
-    port = await openPenPort({ kind: 'path', path: args.path });
+    pen = await startSimPen({
+      path: args.path,
+      sku: args.sku,
+      seed: args.seed,
+      ...(args.cartridgeId === undefined ? {} : { cartridgeId: args.cartridgeId }),
+      operatorAreas: args.operatorAreas.map((area) => ({ area, passes: args.attemptPasses })),
+    });
   } catch (error) {
     if (error instanceof PortOpenError) {
       out.stderr(`mnpen: ${error.message}`);
@@ -49,22 +54,12 @@ async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> 
     }
     throw error;
   }
-  const pen = startRealtimePen({
-    port,
-    sku: args.sku === 'pro' ? Sku.PRO : Sku.HOME,
-    seed: args.seed,
-    ...(args.cartridgeId === undefined ? {} : { cartridge: { id: args.cartridgeId, needleCount: 12 } }),
-    ...(args.operatorAreas.length === 0
-      ? {}
-      : { operatorAreas: args.operatorAreas.map((area) => ({ area, passes: args.attemptPasses })) }),
-  });
   out.stderr(`mnpen sim-pen: ${args.sku} pen on ${args.path}; Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  pen.stop();
-  await closePenPort(port);
+  await pen.stop();
   return 0;
 }
 

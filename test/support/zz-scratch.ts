@@ -1,22 +1,30 @@
-import { getAdjacencyMap, getShortestPaths } from 'xstate/graph';
+import { createActor, transition } from 'xstate';
 import { controllerMachine } from '../../src/machine/machine.js';
-import { homePlan, inputOf, proInput, planOf } from './machine-harness.js';
+import { homePlan, inputOf, proInput } from './machine-harness.js';
 import { modelEvents, serializeAbstract } from './machine-model.js';
 const inputs: [string, any, any?][] = [
   ['home', inputOf(homePlan(2))],
+  ['home1', inputOf(homePlan(1))],
   ['pro', proInput()],
   ['plan', inputOf(homePlan(1), { areaOrder: 'plan' })],
-  ['plan2', inputOf(homePlan(2), { areaOrder: 'plan' })],
-  ['budget', inputOf(homePlan(2), { exposureBudgets: { areaPunctures: 300 } })],
-  ['resume', inputOf(homePlan(2)), { resumed: { sessionId: 7, openedPassesByArea: { forehead: 1 }, usedByArea: { forehead: { punctures: 480, contactMs: 400 } } } }],
 ];
 for (const [name, input, rec] of inputs) {
-  let t = performance.now();
-  const adj = getAdjacencyMap(controllerMachine, { input, events: modelEvents(input, rec), serializeState: serializeAbstract });
-  const n = Object.keys(adj).length;
-  let edges = 0; for (const v of Object.values(adj)) edges += Object.keys(v.transitions).length;
-  const t1 = performance.now() - t; t = performance.now();
-  const paths = getShortestPaths(controllerMachine, { input, events: modelEvents(input, rec), serializeState: serializeAbstract });
-  const lens = paths.map((p) => p.steps.length);
-  console.log(name, n, edges, Math.round(t1), 'ms adj;', paths.length, 'paths', Math.round(performance.now() - t), 'ms; max len', Math.max(...lens), 'sum', lens.reduce((a, b) => a + b, 0));
+const ev = modelEvents(input, rec);
+const start = createActor(controllerMachine, { input }).getSnapshot();
+const seen = new Map<string, any>([[serializeAbstract(start), start]]);
+const queue = [start];
+let edges = 0; const t = performance.now();
+while (queue.length && seen.size < 30000) {
+  const s = queue.shift()!;
+  if (s.status !== 'active') continue;
+  for (const e of ev(s)) {
+    edges++;
+    const [n] = transition(controllerMachine, s, e);
+    const k = serializeAbstract(n);
+    if (!seen.has(k)) { seen.set(k, n); queue.push(n); }
+  }
+}
+const counts = new Map<string, number>();
+for (const v of seen.values()) { const k = JSON.stringify(v.value); counts.set(k, (counts.get(k) ?? 0) + 1); }
+console.log(name, seen.size, edges, Math.round(performance.now() - t), [...counts].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => k.replace(/[^a-zA-Z:]/g, '') + '=' + v).join(' '));
 }
