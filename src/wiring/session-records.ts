@@ -91,6 +91,8 @@ export function openSessionRecords(options: RecordsOptions): RequestRecords {
       store.recordPatchTest(id, client.patchTestDoneAtMs, 'jawline');
     } else if (screening !== null) {
       store.upsertClient({ clientId: id, birthYear: screening.birthYear, screening });
+    } else if (store.getClient(id) === null) {
+      throw new RequestError(`--screening FILE is required: client ${id} has no record yet`);
     }
     return { store, clientId: id, records: new StoreSessionRecords(store, options.nowMs), close: () => store.close() };
   } catch (error) {

@@ -1,9 +1,10 @@
 // SessionRecords on the embedded store: claims, admission facts and one transaction per event batch.
 import type { AdmissionFacts, ClaimRequest, ControllerEffect, ResumedSession } from '../machine/index.js';
-import { RESUME_WINDOW_MS, type AreaId } from '../policy/index.js';
+import { RESUME_WINDOW_MS, RuleReason, aftercareLines, type AreaId } from '../policy/index.js';
 import { Fault, codeName } from '../protocol/index.js';
 import type { ResumableSession, Store } from '../store/index.js';
 import type { ClaimOutcome, RecordBatch, SessionRecords } from './records.js';
+import { treatedSkin } from './summary.js';
 
 /**
  * Records of one run in a Store. `nowMs` is the wall clock of the records and the rules (the
@@ -22,6 +23,9 @@ export class StoreSessionRecords implements SessionRecords {
 
   claim(request: ClaimRequest): ClaimOutcome {
     this.clientId = request.clientId;
+    if (this.store.getClient(request.clientId) === null) {
+      return { ok: false, reason: RuleReason.SCREENING_MISSING, detail: `client ${request.clientId} has no record` };
+    }
     const interrupted = this.store.findResumableSession(request.clientId);
     if (interrupted !== null && isResumable(interrupted, request, this.nowMs(), this.store)) {
       this.ownCartridgeId = interrupted.cartridgeId;
@@ -133,6 +137,9 @@ export class StoreSessionRecords implements SessionRecords {
       });
     }
     this.store.audit('sessionEnded', { outcome, reason: summary?.outcomeReason ?? null }, sessionId);
+    // NOTE: aftercare is shown after every session that treated skin, aborted or faulted ones too; the record says so.
+    if (summary !== undefined && treatedSkin(summary))
+      this.store.audit('aftercare', { lines: aftercareLines() }, sessionId);
     this.store.endSession(sessionId, outcome);
   }
 }

@@ -153,7 +153,7 @@ export function formatSummary(summary: SessionSummary): string {
   return lines.join('\n');
 }
 
-/** True when the session treated skin: some pass had contact (aftercare applies). */
+/** True when the session treated skin: some pass had contact, however short (aftercare applies). */
 export function treatedSkin(summary: SessionSummary): boolean {
-  return summary.areas.some((area) => area.passes > 0 && area.strokes > 0);
+  return summary.areas.some((area) => area.passes > 0);
 }

@@ -3,61 +3,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, screening, tempDir, writeJson } from '../support/cli.js';
+import { fixture, reasons, runCli, screening, tempDir, writeJson } from '../support/cli.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-interface Fixture {
-  readonly dir: string;
-  readonly db: string;
-  readonly plan: string;
-  session(
-    clientId: string,
-    atMs: number,
-    extra?: string[],
-    options?: { yes?: string[]; birthYear?: number; plan?: string },
-  ): ReturnType<typeof runCli>;
-}
-
-function fixture(): Fixture {
-  const dir = tempDir();
-  const db = join(dir, 'mnpen.db');
-  const plan = writeJson(dir, 'plan.json', { mode: 'home', areas: [{ area: 'cheeks', depthMm: 0.25, passes: 2 }] });
-  let runs = 0;
-  return {
-    dir,
-    db,
-    plan,
-    session(clientId, atMs, extra = [], options = {}) {
-      const answers = writeJson(
-        dir,
-        `screening-${runs++}.json`,
-        screening(iso(atMs - 3600_000), options.birthYear ?? 1985, options.yes ?? []),
-      );
-      return runCli([
-        'session',
-        '--sim',
-        '--json',
-        '--db',
-        db,
-        '--client',
-        clientId,
-        '--screening',
-        answers,
-        '--at',
-        iso(atMs),
-        '--plan',
-        options.plan ?? plan,
-        ...extra,
-      ]);
-    },
-  };
-}
-
-const reasons = async (run: ReturnType<typeof runCli>): Promise<string[]> =>
-  (await run).json<{ refusals: { reason: string }[] }>().refusals.map((refusal) => refusal.reason);
 
 describe('treatment rules through the CLI', () => {
   it('S19: a second home session on the same area 3 days later is refused; 8 days later it is allowed', async () => {

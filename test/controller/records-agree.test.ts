@@ -120,7 +120,9 @@ describe('one audit channel, every outcome (SQLite records)', () => {
     const { summary, store } = await runWith({ seed: 62, batteryPercent: 10 });
     expect(summary).toMatchObject({ outcome: 'refused', outcomeReason: 'BATTERY_TOO_LOW' });
     const rows = expectAgreement(summary, store);
-    expect(rows.some((row) => row.kind === 'stopNeedles' || row.kind === 'pass.opened')).toBe(false);
+    expect(
+      rows.some((row) => row.kind === 'stopNeedles' || row.kind === 'pass.opened' || row.kind === 'aftercare'),
+    ).toBe(false);
   });
 
   it('S13 S8: fault: the pen fault is recorded after its event, with the STOP it caused before any record row', async () => {
@@ -139,6 +141,8 @@ describe('one audit channel, every outcome (SQLite records)', () => {
     });
     expect(summary.outcome).toBe('fault');
     const rows = expectAgreement(summary, store);
+    // Skin was treated before the fault: the aftercare is recorded (and shown) all the same.
+    expect(rows.some((row) => row.kind === 'aftercare')).toBe(true);
     const faultEvent = rows.findIndex(
       (row) => row.kind === 'event' && ['PEN_FAULT', 'TELEMETRY'].includes((row.detail as { type: string }).type),
     );
