@@ -71,7 +71,7 @@ export function checkProfile(token: VerifiedToken, revocations: RevocationCheck 
   }
   const revoked = revocationRefusal(revocations, token.signer.keyId, undefined, PolicyReason.PROFILE_KEY_REVOKED);
   if (revoked !== null) refusals.push(revoked);
-  const applied = applyProfile(parsed.data.profile, 'profile.');
+  const applied = applyProfile(parsed.data.profile, 'profile');
   if (!applied.ok) refusals.push(...applied.refusals);
   if (refusals.length > 0 || !applied.ok) return { ok: false, refusals };
   return {

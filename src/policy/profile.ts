@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AREA_IDS, MAX_PASSES_PER_AREA, PRO_AREA_CAP_UM, type AreaId, type Mode } from './areas.js';
 import { DEFAULT_EXPOSURE_BUDGETS, type ExposureBudgets } from './exposure.js';
 import { PolicyReason } from './reasons.js';
-import { displayText, issuesToRefusals, type TrustRefusal } from './signed-token.js';
+import { displayText, fieldPath, issuesToRefusals, type TrustRefusal } from './signed-token.js';
 import {
   DEFAULT_TREATMENT_CONFIG,
   loosenedFields,
@@ -57,12 +57,13 @@ const loosens = (field: string, detail: string): TrustRefusal => ({
 
 /** Loosening of the caps, pass limits and budgets (the treatment fields are judged by `loosenedFields`). */
 function loosenedLimits(document: z.infer<typeof clinicProfileSchema>, root: string): TrustRefusal[] {
+  const at = (field: string): string => fieldPath(root, field.split('.'));
   const refusals: TrustRefusal[] = [];
   for (const [area, capUm] of Object.entries(document.areaCapsUm ?? {})) {
     const defaultUm = PRO_AREA_CAP_UM[area as AreaId];
     if (capUm !== undefined && capUm > defaultUm) {
       refusals.push(
-        loosens(`${root}areaCapsUm.${area}`, `cannot raise the ${area} cap from ${defaultUm} um to ${capUm} um`),
+        loosens(at(`areaCapsUm.${area}`), `cannot raise the ${area} cap from ${defaultUm} um to ${capUm} um`),
       );
     }
   }
@@ -70,7 +71,7 @@ function loosenedLimits(document: z.infer<typeof clinicProfileSchema>, root: str
     if (passes !== undefined && passes > MAX_PASSES_PER_AREA) {
       refusals.push(
         loosens(
-          `${root}areaPassLimits.${area}`,
+          at(`areaPassLimits.${area}`),
           `cannot raise the ${area} pass limit from ${MAX_PASSES_PER_AREA} to ${passes}`,
         ),
       );
@@ -79,9 +80,7 @@ function loosenedLimits(document: z.infer<typeof clinicProfileSchema>, root: str
   for (const [field, value] of Object.entries(document.exposureBudgets ?? {})) {
     const defaultValue = DEFAULT_EXPOSURE_BUDGETS[field as keyof ExposureBudgets];
     if (value !== undefined && value > defaultValue) {
-      refusals.push(
-        loosens(`${root}exposureBudgets.${field}`, `cannot raise ${field} from ${defaultValue} to ${value}`),
-      );
+      refusals.push(loosens(at(`exposureBudgets.${field}`), `cannot raise ${field} from ${defaultValue} to ${value}`));
     }
   }
   return refusals;
@@ -91,7 +90,7 @@ function loosenedLimits(document: z.infer<typeof clinicProfileSchema>, root: str
  * Validates a profile document (parsed JSON) against the product defaults and gives the settings
  * the machine binds. A wrong type, an unknown field, a value out of range: PROFILE_INVALID; a value
  * that loosens a default (a higher cap, more passes, a larger budget, a shorter interval, ...):
- * PROFILE_LOOSENS. Every refusal names its field under `root` (e.g. `profile.`). Never throws; on any
+ * PROFILE_LOOSENS. Every refusal names its field under `root` (e.g. `profile`). Never throws; on any
  * refusal nothing is applied.
  */
 export function applyProfile(document: unknown, root = ''): ProfileResult {
@@ -100,17 +99,21 @@ export function applyProfile(document: unknown, root = ''): ProfileResult {
     return { ok: false, refusals: issuesToRefusals(parsed.error.issues, PolicyReason.PROFILE_INVALID, root) };
   }
   const refusals = loosenedLimits(parsed.data, root);
-  const treatmentRoot = `${root}treatment.`;
+  const treatmentRoot = fieldPath(root, ['treatment']);
   const loosenedTreatment = loosenedFields(DEFAULT_TREATMENT_CONFIG, parsed.data.treatment);
   for (const error of loosenedTreatment) {
-    refusals.push({ reason: PolicyReason.PROFILE_LOOSENS, field: treatmentRoot + error.field, detail: error.message });
+    refusals.push({
+      reason: PolicyReason.PROFILE_LOOSENS,
+      field: `${treatmentRoot}.${error.field}`,
+      detail: error.message,
+    });
   }
   const tightened = tightenTreatmentConfig(DEFAULT_TREATMENT_CONFIG, parsed.data.treatment);
   if (!tightened.ok) {
     const judged = new Set(loosenedTreatment.map((error) => error.field));
     for (const error of tightened.errors) {
       if (judged.has(error.field.split('.')[0]!)) continue;
-      const field = error.field === '(root)' ? `${root}treatment` : treatmentRoot + error.field;
+      const field = error.field === '(root)' ? treatmentRoot : `${treatmentRoot}.${error.field}`;
       refusals.push({ reason: PolicyReason.PROFILE_INVALID, field, detail: error.message });
     }
   }
