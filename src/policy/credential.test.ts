@@ -290,6 +290,16 @@ describe('buildCredentialClaims', () => {
     ]);
   });
 
+  it('without a not-before the credential is valid from its issue second (valid at once)', () => {
+    const { notBeforeMs: _omitted, ...rest } = request;
+    const built = buildCredentialClaims(rest);
+    expect(built.ok && built.claims.nbf).toBe(NOW_S);
+    if (built.ok) {
+      const decision = checkCredential({ ...input({ token: token({ ...built.claims }) }), nowMs: request.issuedAtMs });
+      expect(decision.ok).toBe(true);
+    }
+  });
+
   it('lists pens once each and keeps maxDepthUm', () => {
     const built = buildCredentialClaims({ ...request, pens: [5, 5, 6], maxDepthUm: 1000 });
     expect(built.ok && [built.claims.pens, built.claims.maxDepthUm]).toEqual([[5, 6], 1000]);

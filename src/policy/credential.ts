@@ -209,27 +209,30 @@ export interface CredentialRequest {
   readonly license: string;
   readonly credentialId: string;
   readonly issuedAtMs: number;
-  readonly notBeforeMs: number;
+  /** Start of validity; absent: the issue time (its whole second). */
+  readonly notBeforeMs?: number;
   readonly expiresAtMs: number;
   readonly pens?: readonly number[];
   readonly maxDepthUm?: number;
 }
 
 /**
- * Claims for a new credential, validated exactly as `checkCredential` will read them: nbf is
- * rounded up and exp down to whole seconds (never a longer validity). Refusals name the claim.
+ * Claims for a new credential, validated exactly as `checkCredential` will read them: a given nbf
+ * is rounded up and exp down to whole seconds (never a longer validity); without nbf it is iat.
+ * Refusals name the claim.
  */
 export function buildCredentialClaims(
   request: CredentialRequest,
 ): { ok: true; claims: CredentialClaims } | { ok: false; refusals: TrustRefusal[] } {
+  const iat = Math.floor(request.issuedAtMs / 1000);
   const candidate = {
     iss: request.issuerKeyId,
     sub: request.clinicianId,
     jti: request.credentialId,
     name: request.clinicianName,
     license: request.license,
-    iat: Math.floor(request.issuedAtMs / 1000),
-    nbf: Math.ceil(request.notBeforeMs / 1000),
+    iat,
+    nbf: request.notBeforeMs === undefined ? iat : Math.ceil(request.notBeforeMs / 1000),
     exp: Math.floor(request.expiresAtMs / 1000),
     ...(request.pens === undefined ? {} : { pens: [...new Set(request.pens)] }),
     ...(request.maxDepthUm === undefined ? {} : { maxDepthUm: request.maxDepthUm }),
