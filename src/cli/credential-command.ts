@@ -12,7 +12,9 @@ import {
   loadTrust,
   penSerialFlag,
   runSubcommand,
+  printVerdict,
   writeToken,
+  type Verdict,
 } from './trust-args.js';
 
 const CREDENTIAL_HELP = `mnpen credential: signed clinician credentials that unlock professional depth
@@ -102,12 +104,8 @@ async function issue(argv: readonly string[], out: CommandOutput): Promise<numbe
     const named = built.refusals.map((r) => ({ ...r, field: CLAIM_FLAGS[r.field?.split(/[.[]/)[0] ?? ''] ?? r.field }));
     throw new UsageError(`credential refused:\n${formatRefusals(named)}`);
   }
-  const token = signToken('credential', built.claims, key);
-  writeToken(token, values.out, out);
   const summary = `issued credential ${built.claims.jti} for clinician ${built.claims.sub}, signed by key ${key.keyId}, valid ${isoOf(built.claims.nbf * 1000)} to ${isoOf(built.claims.exp * 1000)}`;
-  (values.out === undefined ? out.stderr : out.stdout)(
-    values.out === undefined ? summary : `${summary}\n  written to ${values.out}`,
-  );
+  writeToken(signToken('credential', built.claims, key), values.out, summary, out);
   return 0;
 }
 
@@ -149,20 +147,10 @@ async function verify(argv: readonly string[], out: CommandOutput): Promise<numb
     newestRecordAtMs: null,
     ...(penSerialNumber === undefined ? {} : { penSerialNumber }),
   });
-  if (values.json === true) {
-    out.stdout(
-      JSON.stringify(
-        decision.ok ? { valid: true, unlock: decision.unlock } : { valid: false, refusals: decision.refusals },
-      ),
-    );
-  } else {
-    out.stdout(
-      decision.ok
-        ? describeUnlock(decision.unlock)
-        : `refused: ${parsed.files[0]}\n${formatRefusals(decision.refusals)}`,
-    );
-  }
-  return decision.ok ? 0 : 1;
+  const verdict: Verdict = decision.ok
+    ? { valid: { name: 'unlock', value: decision.unlock, text: describeUnlock(decision.unlock) } }
+    : decision;
+  return printVerdict(out, parsed.files[0]!, values.json === true, verdict);
 }
 
 function help(out: CommandOutput): number {

@@ -24,7 +24,9 @@ import {
   loadToken,
   loadTrust,
   runSubcommand,
+  printVerdict,
   writeToken,
+  type Verdict,
 } from './trust-args.js';
 
 const PROFILE_HELP = `mnpen profile: signed clinic profiles that may only tighten the product's defaults
@@ -65,10 +67,7 @@ async function sign(argv: readonly string[], out: CommandOutput): Promise<number
     { iss: key.keyId, jti, iat: Math.floor(Date.now() / 1000), profile: document },
     key,
   );
-  writeToken(token, parsed.values.out, out);
-  const summary = `signed profile "${applied.profile.name}" (${jti}) with key ${key.keyId}`;
-  if (parsed.values.out === undefined) out.stderr(summary);
-  else out.stdout(`${summary}\n  written to ${parsed.values.out}`);
+  writeToken(token, parsed.values.out, `signed profile "${applied.profile.name}" (${jti}) with key ${key.keyId}`, out);
   return 0;
 }
 
@@ -121,20 +120,10 @@ async function verify(argv: readonly string[], out: CommandOutput): Promise<numb
   const text = loadToken(parsed.files[0]!, 'profile');
   const trust = loadTrust(parsed.values.trust);
   const decision = checkProfile(verifyToken(text, 'profile', trust), loadRevocations(parsed.values.revocations, trust));
-  if (parsed.values.json === true) {
-    out.stdout(
-      JSON.stringify(
-        decision.ok ? { valid: true, profile: decision.profile } : { valid: false, refusals: decision.refusals },
-      ),
-    );
-  } else {
-    out.stdout(
-      decision.ok
-        ? describeProfile(decision.profile)
-        : `refused: ${parsed.files[0]}\n${formatRefusals(decision.refusals)}`,
-    );
-  }
-  return decision.ok ? 0 : 1;
+  const verdict: Verdict = decision.ok
+    ? { valid: { name: 'profile', value: decision.profile, text: describeProfile(decision.profile) } }
+    : decision;
+  return printVerdict(out, parsed.files[0]!, parsed.values.json === true, verdict);
 }
 
 function help(out: CommandOutput): number {

@@ -14,6 +14,7 @@ import {
   loadSigningKey,
   loadToken,
   loadTrust,
+  printVerdict,
   runSubcommand,
   writeToken,
 } from './trust-args.js';
@@ -52,10 +53,13 @@ async function sign(argv: readonly string[], out: CommandOutput): Promise<number
   const credentialIds = [...new Set(document.data.credentialIds ?? [])];
   const keyIds = [...new Set(document.data.keyIds ?? [])];
   const iat = Math.floor(Date.now() / 1000);
-  writeToken(signToken('revocations', { iss: key.keyId, iat, credentialIds, keyIds }, key), parsed.values.out, out);
   const summary = `signed revocation list of ${credentialIds.length} credential(s) and ${keyIds.length} key(s) with key ${key.keyId}`;
-  if (parsed.values.out === undefined) out.stderr(summary);
-  else out.stdout(`${summary}\n  written to ${parsed.values.out}`);
+  writeToken(
+    signToken('revocations', { iss: key.keyId, iat, credentialIds, keyIds }, key),
+    parsed.values.out,
+    summary,
+    out,
+  );
   return 0;
 }
 
@@ -64,21 +68,16 @@ async function verify(argv: readonly string[], out: CommandOutput): Promise<numb
   if (parsed === null) return help(out);
   const text = loadToken(parsed.files[0]!, 'revocation list');
   const check = checkRevocationList(verifyToken(text, 'revocations', loadTrust(parsed.values.trust)));
-  if (parsed.values.json === true) {
-    out.stdout(
-      JSON.stringify(check.ok ? { valid: true, list: check.list } : { valid: false, refusals: [check.refusal] }),
-    );
-  } else if (check.ok) {
-    const { list } = check;
-    out.stdout(
-      [
-        `valid: revocation list signed by key ${list.signedByKeyId} at ${isoOf(list.issuedAtMs)}`,
-        `  revoked credentials: ${list.credentialIds.length === 0 ? 'none' : list.credentialIds.join(', ')}`,
-        `  revoked keys: ${list.keyIds.length === 0 ? 'none' : list.keyIds.join(', ')}`,
-      ].join('\n'),
-    );
-  } else out.stdout(`refused: ${parsed.files[0]}\n${formatRefusals([check.refusal])}`);
-  return check.ok ? 0 : 1;
+  if (!check.ok) return printVerdict(out, parsed.files[0]!, parsed.values.json === true, { refusals: [check.refusal] });
+  const { list } = check;
+  const description = [
+    `valid: revocation list signed by key ${list.signedByKeyId} at ${isoOf(list.issuedAtMs)}`,
+    `  revoked credentials: ${list.credentialIds.length === 0 ? 'none' : list.credentialIds.join(', ')}`,
+    `  revoked keys: ${list.keyIds.length === 0 ? 'none' : list.keyIds.join(', ')}`,
+  ].join('\n');
+  return printVerdict(out, parsed.files[0]!, parsed.values.json === true, {
+    valid: { name: 'list', value: list, text: description },
+  });
 }
 
 function help(out: CommandOutput): number {

@@ -26,14 +26,19 @@ export function trustPath(flag: string | undefined): string {
   return flag ?? join(resolveDataDir(process.env), TRUST_FILE_NAME);
 }
 
-/** Runs a file read for `--flag`, turning its problem into a UsageError naming the flag (exit 2). */
-export function forFlag<T>(flag: string, read: () => T): T {
+/** Runs a file read, turning its problem into a UsageError (exit 2) with `prefix` before the message. */
+function asUsage<T>(prefix: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof TrustFileProblem) throw new UsageError(`--${flag}: ${error.message}`);
+    if (error instanceof TrustFileProblem) throw new UsageError(`${prefix}${error.message}`);
     throw error;
   }
+}
+
+/** Runs a file read for `--flag`, turning its problem into a UsageError naming the flag (exit 2). */
+export function forFlag<T>(flag: string, read: () => T): T {
+  return asUsage(`--${flag}: `, read);
 }
 
 /** The trusted keys of `--trust` or the data directory's trust file. UsageError when missing or bad. */
@@ -65,22 +70,12 @@ export function loadSigningKey(flag: string | undefined): SigningKey {
 
 /** A JSON document named by a positional argument. UsageError naming it when unreadable. */
 export function loadDocument(path: string, what: string): unknown {
-  try {
-    return readJsonFile(path, what);
-  } catch (error) {
-    if (error instanceof TrustFileProblem) throw new UsageError(error.message);
-    throw error;
-  }
+  return asUsage('', () => readJsonFile(path, what));
 }
 
 /** A token file named by a positional argument. UsageError naming it when unreadable. */
 export function loadToken(path: string, what: string): string {
-  try {
-    return readTokenFile(path, what);
-  } catch (error) {
-    if (error instanceof TrustFileProblem) throw new UsageError(error.message);
-    throw error;
-  }
+  return asUsage('', () => readTokenFile(path, what));
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -115,10 +110,35 @@ export function penSerialFlag(text: string): number {
   return value;
 }
 
-/** Writes a token to `--out` (replaced atomically), or to stdout when no `--out`. */
-export function writeToken(token: string, outPath: string | undefined, out: CommandOutput): void {
-  if (outPath === undefined) out.stdout(token);
-  else forFlag('out', () => replaceFile(outPath, `${token}\n`));
+/**
+ * Writes a token to `--out` (replaced atomically) and the summary to stdout; without `--out` the
+ * token alone goes to stdout (for a pipe) and the summary to stderr.
+ */
+export function writeToken(token: string, outPath: string | undefined, summary: string, out: CommandOutput): void {
+  if (outPath === undefined) {
+    out.stdout(token);
+    out.stderr(summary);
+    return;
+  }
+  forFlag('out', () => replaceFile(outPath, `${token}\n`));
+  out.stdout(`${summary}\n  written to ${outPath}`);
+}
+
+/** What a verify command found: the valid document (named in the JSON output) or every refusal. */
+export type Verdict =
+  | { readonly valid: { readonly name: string; readonly value: unknown; readonly text: string } }
+  | { readonly refusals: readonly TrustRefusal[] };
+
+/** Prints a verdict on `file`, readable or as one JSON object; returns the exit code (0 valid, 1 refused). */
+export function printVerdict(out: CommandOutput, file: string, json: boolean, verdict: Verdict): number {
+  if ('valid' in verdict) {
+    const { name, value, text } = verdict.valid;
+    out.stdout(json ? JSON.stringify({ valid: true, [name]: value }) : text);
+    return 0;
+  }
+  const { refusals } = verdict;
+  out.stdout(json ? JSON.stringify({ valid: false, refusals }) : `refused: ${file}\n${formatRefusals(refusals)}`);
+  return 1;
 }
 
 /** Refusals as lines `[REASON] field: detail`, indented. */

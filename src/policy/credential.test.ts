@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Sku } from '../protocol/index.js';
-import { NOW_MS, NOW_S, verifiedToken } from '../../test/support/trust-fixtures.js';
+import { NOW_MS, NOW_S, credentialClaims, verifiedToken } from '../../test/support/trust-fixtures.js';
 import {
   buildCredentialClaims,
   checkCredential,
@@ -20,19 +20,8 @@ const KEY_ID = 'maker-key-id';
 const DAY_S = 86_400;
 const PEN = 0x00c0ffee;
 
-function claims(extra: Partial<CredentialClaims> = {}): CredentialClaims {
-  return {
-    iss: KEY_ID,
-    sub: 'clin-042',
-    jti: 'cred-1',
-    name: 'Dr. Ada Lovelace',
-    license: 'GMC-1234567',
-    iat: NOW_S - DAY_S,
-    nbf: NOW_S - DAY_S,
-    exp: NOW_S + 30 * DAY_S,
-    ...extra,
-  };
-}
+const claims = (extra: Partial<CredentialClaims> = {}): CredentialClaims =>
+  credentialClaims({ keyId: KEY_ID }, { jti: 'cred-1', ...extra });
 
 const token = (payload: Record<string, unknown> = { ...claims() }, roles: KeyRole[] = ['maker']): VerifiedToken =>
   verifiedToken('credential', payload, { keyId: KEY_ID, keyName: 'Acme Pens', keyRoles: roles });

@@ -39,8 +39,11 @@ export const NOW_MS = Date.parse('2026-03-02T09:00:00Z');
 const DAY_S = 24 * 3600;
 export const NOW_S = NOW_MS / 1000;
 
-/** Claims of a credential valid for 30 days around NOW_MS, issued by `issuer`; `extra` overrides. */
-export function credentialClaims(issuer: SigningKey, extra: Partial<CredentialClaims> = {}): CredentialClaims {
+/** Claims of a credential valid from a day before NOW_MS for 31 days, issued by `issuer`; `extra` overrides. */
+export function credentialClaims(
+  issuer: Pick<SigningKey, 'keyId'>,
+  extra: Partial<CredentialClaims> = {},
+): CredentialClaims {
   return {
     iss: issuer.keyId,
     sub: 'clin-042',
