@@ -39,6 +39,18 @@ describe('S2: mnpen profile sign and verify', () => {
     expect(run.stdout).toContain('proMinIntervalDays 42 (default 28)');
   });
 
+  it('S2: examples/clinic-profile.json signs and binds what it says', async () => {
+    const example = new URL('../../examples/clinic-profile.json', import.meta.url).pathname;
+    const out = join(dir, 'example-profile.jwt');
+    expect((await runCli(['profile', 'sign', '--key', clinic.privateKey, example, '--out', out])).code).toBe(0);
+    const run = await runCli(['profile', 'verify', out, '--trust', trust, '--json']);
+    const { profile } = run.json<{
+      profile: { settings: { areaCapsUm: object; passLimitsByArea: { cheeks: number } } };
+    }>();
+    expect(profile.settings.areaCapsUm).toEqual({ cheeks: 1200, forehead: 300, chin: 800 });
+    expect(profile.settings.passLimitsByArea.cheeks).toBe(4);
+  });
+
   it('S2: a loosening profile is not signed: exit 2 naming each field with PROFILE_LOOSENS', async () => {
     const document = writeJson(dir, 'loose.json', {
       name: 'Loose',
