@@ -29,10 +29,25 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Parses a command's flags strictly (unknown flags and positionals are UsageErrors). Returns null
  * when `--help` was given: the caller prints its help.
  */
-export function parseFlags<O extends Options>(
+export function parseFlags<O extends Options>(argv: readonly string[], options: O): FlagValues<O> | null {
+  const parsed = parseFlagsAndFiles(argv, options, 0);
+  return parsed === null ? null : parsed.values;
+}
+
+type FlagValues<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>
+>['values'];
+
+/**
+ * Like `parseFlags`, with exactly `files` positional arguments (file paths), named `fileLabel`
+ * in the error when there are more or fewer. Null for `--help`.
+ */
+export function parseFlagsAndFiles<O extends Options>(
   argv: readonly string[],
   options: O,
-): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>>['values'] | null {
+  files: number,
+  fileLabel = 'FILE',
+): { values: FlagValues<O>; files: string[] } | null {
   let parsed;
   try {
     parsed = parseArgs({
@@ -45,8 +60,9 @@ export function parseFlags<O extends Options>(
     throw new UsageError((error as Error).message);
   }
   if ((parsed.values as { help?: boolean }).help === true) return null;
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
-  return parsed.values as never;
+  if (parsed.positionals.length > files) throw new UsageError(`unexpected argument "${parsed.positionals[files]}"`);
+  if (parsed.positionals.length < files) throw new UsageError(`${fileLabel} is required`);
+  return { values: parsed.values as never, files: parsed.positionals };
 }
 
 /** An integer flag within [min, max], or undefined when absent; UsageError naming the flag otherwise. */

@@ -33,6 +33,27 @@ export const PolicyReason = {
   PRO_MODE_NEEDS_PRO_SKU: 'PRO_MODE_NEEDS_PRO_SKU',
   PRO_MODE_LOCKED: 'PRO_MODE_LOCKED', // professional session without a valid unlock
   PRO_CREDENTIAL_INVALID: 'PRO_CREDENTIAL_INVALID', // UNLOCK_PRO with a wrong credential
+  // signed clinician credential (S9; docs/trust.md)
+  PRO_CREDENTIAL_MALFORMED: 'PRO_CREDENTIAL_MALFORMED', // not a compact JWS, or claims missing, mistyped or unknown
+  PRO_CREDENTIAL_UNSIGNED: 'PRO_CREDENTIAL_UNSIGNED', // plain JSON, `alg: none` or an empty signature
+  PRO_CREDENTIAL_WRONG_TYPE: 'PRO_CREDENTIAL_WRONG_TYPE', // a token of another kind (typ)
+  PRO_CREDENTIAL_UNKNOWN_KEY: 'PRO_CREDENTIAL_UNKNOWN_KEY', // signed by a key the trust file does not hold
+  PRO_CREDENTIAL_BAD_SIGNATURE: 'PRO_CREDENTIAL_BAD_SIGNATURE', // tampered, swapped kid, or an alg other than EdDSA
+  PRO_CREDENTIAL_WRONG_ISSUER: 'PRO_CREDENTIAL_WRONG_ISSUER', // signer not trusted as a maker, or iss is not its key
+  PRO_CREDENTIAL_REVOKED: 'PRO_CREDENTIAL_REVOKED', // the credential id or its signing key is on the revocation list
+  PRO_CREDENTIAL_WRONG_PEN: 'PRO_CREDENTIAL_WRONG_PEN', // bound to other pens than this one
+  PRO_CREDENTIAL_NOT_YET_VALID: 'PRO_CREDENTIAL_NOT_YET_VALID', // now < nbf
+  PRO_CREDENTIAL_EXPIRED: 'PRO_CREDENTIAL_EXPIRED', // now >= exp
+  REVOCATION_LIST_INVALID: 'REVOCATION_LIST_INVALID', // a revocation list was given but cannot be trusted: fail closed
+  CLOCK_BEHIND_RECORDS: 'CLOCK_BEHIND_RECORDS', // wall clock earlier than the newest record (set back?)
+  // signed clinic profile (S2; docs/trust.md)
+  PROFILE_UNSIGNED: 'PROFILE_UNSIGNED', // plain JSON, `alg: none` or an empty signature
+  PROFILE_TAMPERED: 'PROFILE_TAMPERED', // signature does not verify, or an alg other than EdDSA
+  PROFILE_UNTRUSTED_KEY: 'PROFILE_UNTRUSTED_KEY', // unknown key, a key not trusted as a clinic, or iss not its key
+  PROFILE_WRONG_TYPE: 'PROFILE_WRONG_TYPE', // a token of another kind (typ)
+  PROFILE_KEY_REVOKED: 'PROFILE_KEY_REVOKED', // the signing key is on the revocation list
+  PROFILE_INVALID: 'PROFILE_INVALID', // not a compact JWS, or a field missing, mistyped, out of range or unknown
+  PROFILE_LOOSENS: 'PROFILE_LOOSENS', // a value above (or below) the product default: a profile may only tighten
   NO_CARTRIDGE: 'NO_CARTRIDGE',
   // areas and passes (S5, S6)
   AREA_NOT_IN_PLAN: 'AREA_NOT_IN_PLAN',

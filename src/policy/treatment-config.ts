@@ -126,27 +126,38 @@ function loosens(direction: TightenDirection, base: unknown, proposed: unknown):
 }
 
 /**
+ * Fields of `overrides` (raw, unvalidated) whose value would loosen `base`: a higher cap, more
+ * passes, a shorter interval or wait, a younger age, a smaller battery margin, a new patch-test
+ * area. Only finite numbers and arrays are judged (anything else is a validation error, not a
+ * loosening). Each error names its field. Never throws.
+ */
+export function loosenedFields(base: TreatmentConfig, overrides: unknown): ConfigError[] {
+  if (typeof overrides !== 'object' || overrides === null) return [];
+  const errors: ConfigError[] = [];
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(TIGHTEN, key)) continue;
+    const field = key as TreatmentConfigField;
+    const direction = TIGHTEN[field];
+    const judged = direction === 'subset' ? Array.isArray(value) : typeof value === 'number' && Number.isFinite(value);
+    if (!judged || !loosens(direction, base[field], value)) continue;
+    const verb = direction === 'lower' ? 'raise' : direction === 'higher' ? 'lower' : 'extend';
+    errors.push({
+      field,
+      message: `a clinic profile may tighten, never loosen: cannot ${verb} ${field} from ${JSON.stringify(base[field])} to ${JSON.stringify(value)}`,
+    });
+  }
+  return errors;
+}
+
+/**
  * Applies a clinic profile's overrides (parsed JSON, a partial configuration) to `base`. Each value
- * is validated as in `parseTreatmentConfig`; a value that loosens `base` (a higher cap, more passes,
- * a shorter interval or wait, a younger age, a smaller battery margin, a new patch-test area) is
+ * is validated as in `parseTreatmentConfig`; a value that loosens `base` (see `loosenedFields`) is
  * refused with an error naming the field. Never throws; on any error nothing is applied.
  */
 export function tightenTreatmentConfig(base: TreatmentConfig, overrides: unknown): ConfigResult {
   const parsed = treatmentConfigSchema.safeParse(overrides ?? {});
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error.issues) };
-  const errors: ConfigError[] = [];
-  for (const [key, value] of Object.entries(parsed.data)) {
-    if (value === undefined) continue;
-    const field = key as TreatmentConfigField;
-    const direction = TIGHTEN[field];
-    if (loosens(direction, base[field], value)) {
-      const verb = direction === 'lower' ? 'raise' : direction === 'higher' ? 'lower' : 'extend';
-      errors.push({
-        field,
-        message: `a clinic profile may tighten, never loosen: cannot ${verb} ${field} from ${JSON.stringify(base[field])} to ${JSON.stringify(value)}`,
-      });
-    }
-  }
+  const errors = loosenedFields(base, parsed.data);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, config: withDefaults(base, parsed.data) };
 }
