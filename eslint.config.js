@@ -14,7 +14,8 @@ const LAYERS = {
   firmware: ['limits', 'protocol'],
   sim: ['limits', 'protocol', 'clock', 'firmware'],
   wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim'],
-  cli: ['limits', 'protocol', 'policy', 'machine', 'store', 'sim', 'wiring'],
+  bench: ['limits', 'protocol', 'policy', 'sim'],
+  cli: ['limits', 'protocol', 'policy', 'machine', 'store', 'sim', 'wiring', 'bench'],
   perf: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim', 'wiring'],
 };
 const PATTERNS = {
@@ -26,6 +27,7 @@ const PATTERNS = {
   transport: 'src/transport',
   store: 'src/store',
   wiring: 'src/wiring',
+  bench: 'src/bench',
   cli: 'src/cli',
   firmware: 'firmware',
   sim: 'sim',
