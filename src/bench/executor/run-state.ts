@@ -34,6 +34,8 @@ export class RunState {
   /** True while the running phase has a press-estop step (an e-stop press there is expected). */
   estopExpected = false;
   estopSignals = 0;
+  /** True while a gauge block is placed: the gauge reads the block, so depth series record no point. */
+  blockOnGauge = false;
   /** Set for the teardown: it makes the bench safe whatever ended the run. */
   ignoreAbort = false;
 
@@ -181,7 +183,7 @@ export class RunState {
     this.scenario.series.forEach((entry, i) => {
       if (nowMs < (this.nextSampleMs[i] as number)) return;
       this.nextSampleMs[i] = nowMs + entry.everyMs;
-      const reading = this.read(entry.source);
+      const reading = this.blockOnGauge && entry.source.startsWith('gauge.') ? null : this.read(entry.source);
       (this.series[i] as SeriesRecord).points.push([nowMs, typeof reading === 'number' ? reading : null]);
     });
   }

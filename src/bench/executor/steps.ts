@@ -3,6 +3,7 @@ import { fitGaugeCalibration, type CalibrationPoint } from '../fixtures/gauge-ca
 import type { MeasurementRecord } from '../records/record-schema.js';
 import type { ScenarioMeasurement, ScenarioPhase, ScenarioStep } from '../scenarios/scenario-schema.js';
 import { describeValidator, evaluateValidator, type Validator } from '../scenarios/validators.js';
+import { formatValue } from '../records/format.js';
 import { BenchSetupError, type Reading, type RunState } from './run-state.js';
 
 /** Ms to let the gauge settle on a new block before sampling: two sampling intervals. */
@@ -38,10 +39,12 @@ export async function executeStep(
       await hand.releaseEstop();
       return undefined;
     case 'place-block':
+      run.blockOnGauge = true;
       await hand.placeBlock(step.thicknessUm);
       return undefined;
     case 'remove-block':
       await hand.removeBlock();
+      run.blockOnGauge = false;
       return undefined;
     case 'calibrate-gauge':
       return calibrateGauge(run, step.blocksUm, step.samples, step.everyMs);
@@ -114,14 +117,6 @@ function reduce(values: readonly number[], how: 'mean' | 'min' | 'max'): number 
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
-/** A value with its units for progress lines and reports ("null" when nothing was measured). */
-export function formatValue(value: Reading, units: string): string {
-  if (value === null) return 'none';
-  if (typeof value !== 'number') return String(value);
-  const text = Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) < 10 ? 3 : 1);
-  return units === 'bool' || units === 'text' || units === 'count' ? text : `${text} ${units}`;
-}
-
 /**
  * Places each reference block (by hand), averages `samples` gauge readings on it, fits the line
  * and puts it in force. Throws Error when the gauge gives no reading or does not follow the blocks.
@@ -134,6 +129,7 @@ async function calibrateGauge(
 ): Promise<string> {
   const { fixtures, hand } = run.ctx;
   const points: CalibrationPoint[] = [];
+  run.blockOnGauge = true;
   for (const blockUm of blocksUm) {
     await hand.placeBlock(blockUm);
     await run.wait(settleMs(run));
@@ -147,6 +143,7 @@ async function calibrateGauge(
     points.push({ blockUm, meanCounts: sum / samples });
   }
   await hand.removeBlock();
+  run.blockOnGauge = false;
   const calibration = fitGaugeCalibration(points);
   fixtures.setCalibration(calibration);
   run.note('gauge-calibrated');
