@@ -46,6 +46,12 @@ export default tseslint.config(
     },
   },
   {
+    // A plain CommonJS johnny-five program a test spawns, written as a bench user would.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/**/*.ts', 'firmware/**/*.ts', 'sim/**/*.ts', 'perf/**/*.ts'],
     ignores: ['**/*.test.ts'],
     plugins: { boundaries },

@@ -12,6 +12,8 @@ export interface RealtimeFixtureBoardOptions extends BenchRigOptions {
 
 export interface RealtimeFixtureBoard {
   readonly rig: BenchRig;
+  /** The board's reset button: pins to their reset state, then the version banner (as after power-on). */
+  reset(): void;
   /** Stops the clock; the port is left for the caller to close. */
   stop(): void;
 }
@@ -42,6 +44,7 @@ export function startRealtimeFixtureBoard(options: RealtimeFixtureBoardOptions):
   }, REALTIME_FIXTURE_PERIOD_MS);
   return {
     rig,
+    reset: () => rig.board.powerOn(steppedMs),
     stop() {
       clearInterval(timer);
       port.off('data', onData);

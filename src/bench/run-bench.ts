@@ -2,12 +2,18 @@
 import type { BenchContext } from './executor/bench-context.js';
 import { runScenario, type BenchEvent } from './executor/run-scenario.js';
 import type { BenchRecord } from './records/record-schema.js';
-import type { LoadedScenario } from './scenarios/load-scenario.js';
 import type { Scenario } from './scenarios/scenario-schema.js';
+
+/** A validated scenario and where it came from (file null and no hash: built in memory, hashed as canonical JSON). */
+export interface BenchScenario {
+  readonly scenario: Scenario;
+  readonly file: string | null;
+  readonly sha256?: string;
+}
 import { openSimBench } from './sim-bench.js';
 
 export interface BenchRunOptions {
-  readonly scenarios: readonly LoadedScenario[];
+  readonly scenarios: readonly BenchScenario[];
   /** Repeats per scenario; default: each scenario's own `repeat`. */
   readonly repeat?: number;
   /** Seed of a scenario's first run when it names none (repeat k uses seed + k - 1). */
@@ -46,7 +52,7 @@ export async function runBench(options: BenchRunOptions): Promise<BenchRecord[]>
         const record = await runScenario(bench, {
           scenario,
           file: loaded.file,
-          sha256: loaded.sha256,
+          ...(loaded.sha256 === undefined ? {} : { sha256: loaded.sha256 }),
           repeatIndex: index,
           repeatCount: count,
           seed,
