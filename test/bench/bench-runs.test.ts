@@ -127,6 +127,18 @@ describe('bench library on the simulated target', () => {
     expect(measurementsOf(again).map((m) => m.value)).toEqual(measurementsOf(first).map((m) => m.value));
   });
 
+  it('the status LED is lit while a run is in progress and dark after it', async () => {
+    const lit: boolean[] = [];
+    let bench: SimBench | undefined;
+    await runOnce(resolveScenario('bench-estop'), (b) => {
+      bench = b;
+      b.simulation.attachPeripheral({ step: (nowMs) => (nowMs % 10 === 0 && lit.push(b.board.rig.isLedOn), false) });
+    });
+    expect(lit.length).toBeGreaterThan(10);
+    expect(lit.slice(1, -1).every(Boolean)).toBe(true);
+    expect(bench!.board.rig.isLedOn).toBe(false);
+  });
+
   it('a scenario that needs the controller is reported not runnable (part B), never passed', () => {
     for (const id of ['pass-limit', 'estop-time-to-safe', 'limiter-bypass']) {
       const reasons = notRunnableReasons(resolveScenario(id).scenario, { target: 'sim', controller: false });

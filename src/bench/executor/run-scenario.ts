@@ -66,8 +66,8 @@ export interface RunScenarioOptions {
 const TEARDOWN_SETTLE_MS = 20;
 
 /**
- * Runs the scenario: a setup phase (LED on, arm lifted, power on, settle), each phase in order, and a
- * teardown phase (faults cleared, arm lifted, power cut, LED off) that always runs. A measurement
+ * Runs the scenario with the status LED lit: a setup phase (arm lifted, power on, settle), each phase
+ * in order, and a teardown phase (faults cleared, arm lifted, power cut) that always runs. A measurement
  * out of its limits fails its phase and the run goes on; an error, timeout or abort ends the run and
  * skips the phases left. Outcome: ABORTED, else ERROR, else TIMEOUT, else FAIL, else PASS.
  * The caller checked runnability (notRunnableReasons) first.
@@ -94,11 +94,13 @@ export async function runScenario(ctx: BenchContext, options: RunScenarioOptions
       stopReason ??= `${record.outcome} in ${phase.id}: ${record.error}`;
   };
   run.startScenarioClock(scenario.timeoutMs);
+  ctx.fixtures.setLed(true);
   await runPhase(setupPhase(scenario));
   for (const phase of scenario.phases) await runPhase(phase);
   run.startScenarioClock(TEARDOWN_SETTLE_MS * 50);
   run.ignoreAbort = true;
   await runPhase(teardownPhase(ctx.faults !== null), true);
+  ctx.fixtures.setLed(false);
   unsubscribe();
   const outcome = runOutcome(phases);
   const error = phases.find((p) => p.error !== null && p.outcome !== 'SKIPPED')?.error ?? null;
