@@ -15,7 +15,8 @@ const LAYERS = {
   firmware: ['limits', 'protocol'],
   sim: ['limits', 'protocol', 'clock', 'firmware'],
   wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim'],
-  cli: ['wiring', 'trust', 'policy', 'store'],
+  bench: ['limits', 'protocol', 'policy', 'sim'],
+  cli: ['wiring', 'trust', 'policy', 'store', 'bench'],
   perf: [
     'limits',
     'protocol',
@@ -41,6 +42,7 @@ const PATTERNS = {
   store: 'src/store',
   trust: 'src/trust',
   wiring: 'src/wiring',
+  bench: 'src/bench',
   cli: 'src/cli',
   firmware: 'firmware',
   sim: 'sim',
@@ -58,6 +60,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // A plain CommonJS johnny-five program a test spawns, written as a bench user would.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/**/*.ts', 'firmware/**/*.ts', 'sim/**/*.ts', 'perf/**/*.ts'],

@@ -36,4 +36,11 @@ export {
   DEFAULT_MAX_READ_BYTES,
   type MockPortOptions,
 } from './mock-port.js';
-export { PenSimulation, DEFAULT_NEEDLE_COUNT, type PenSimulationOptions } from './pen-simulation.js';
+export {
+  PenSimulation,
+  DEFAULT_NEEDLE_COUNT,
+  type PenSimulationOptions,
+  type SimulationPeripheral,
+} from './pen-simulation.js';
+/** Version of the firmware the simulated pen runs (what its INFO reports). */
+export { FIRMWARE_VERSION as SIMULATED_FIRMWARE_VERSION } from '../firmware/api.js';

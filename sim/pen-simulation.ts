@@ -39,13 +39,19 @@ export interface PenSimulationOptions {
   readonly maxReadBytes?: number;
 }
 
+/** A device stepped with the pen each 1 ms (e.g. an emulated bench fixture board). */
+export interface SimulationPeripheral {
+  /** Advances to `nowMs` (before the pen's step); returns true when bytes moved, so the event loop gets a turn. */
+  step(nowMs: number): boolean;
+}
+
 let nextPortNumber = 1;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Runs a pen in virtual time. Each 1 ms step: host timers due (clock.advanceTo), operator steps,
- * host-to-pen bytes due, pen.step(), pen-to-host bytes due. The event loop gets one setImmediate
+ * peripheral steps, host-to-pen bytes due, pen.step(), pen-to-host bytes due. The event loop gets one setImmediate
  * only after a step in which bytes crossed the link, a host timer fired or an operator intent
  * was emitted (and once at the start of each advance/runUntil, so writes made just before land).
  * Only the simulation may advance the clock.
@@ -59,6 +65,7 @@ export class PenSimulation {
   readonly binding: BindingInterface = simulatedPortBinding;
   private readonly port: MockPortAttachment;
   private readonly operators: OperatorRunner[] = [];
+  private readonly peripherals: SimulationPeripheral[] = [];
   private simMs = 0;
   private closed = false;
   private readonly receiveOnPen = (bytes: Uint8Array): boolean => {
@@ -130,6 +137,11 @@ export class PenSimulation {
     return runner;
   }
 
+  /** Adds a device stepped every 1 ms before the pen, until close(). */
+  attachPeripheral(peripheral: SimulationPeripheral): void {
+    this.peripherals.push(peripheral);
+  }
+
   /** Advances `ms` whole milliseconds of virtual time. Throws Error after close(). */
   async advance(ms: number): Promise<void> {
     this.assertOpen();
@@ -158,6 +170,7 @@ export class PenSimulation {
     this.closed = true;
     this.port.detach();
     this.operators.length = 0;
+    this.peripherals.length = 0;
     await yieldToEventLoop();
   }
 
@@ -167,6 +180,8 @@ export class PenSimulation {
     this.clock.advanceTo(nowMs);
     for (let i = 0; i < this.operators.length; i++)
       if ((this.operators[i] as OperatorRunner).update(nowMs)) activity = true;
+    for (let i = 0; i < this.peripherals.length; i++)
+      if ((this.peripherals[i] as SimulationPeripheral).step(nowMs)) activity = true;
     if (this.link.deliver('toPen', nowMs, this.receiveOnPen)) activity = true;
     this.pen.step();
     const transmitted = this.pen.takeTransmitted();

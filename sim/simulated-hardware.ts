@@ -33,6 +33,7 @@ export class SimulatedHardware implements PenHardware {
   readonly skin = new Skin();
   private configBlock: Uint8Array;
   private uartSink: UartSink = () => {};
+  private supplyConnected = true;
 
   constructor(options: SimulatedHardwareOptions) {
     this.actuator = new DepthActuator(options.random.derive(1));
@@ -52,11 +53,11 @@ export class SimulatedHardware implements PenHardware {
     this.configBlock = bytes.slice();
   }
 
-  /** Advances every physical model by 1 ms. */
+  /** Advances every physical model by 1 ms. Unsupplied, the depth drive holds (self-locking) and nothing draws current. */
   stepPhysics(): void {
-    this.actuator.step();
+    if (this.supplyConnected) this.actuator.step();
     this.motor.step(this.skin.isInContact);
-    this.battery.step(this.motor.currentDrawMa);
+    if (this.supplyConnected) this.battery.step(this.motor.currentDrawMa);
   }
 
   /** Power-on reset of the peripherals' volatile state; positions, charge and cartridge are kept. */
@@ -68,7 +69,18 @@ export class SimulatedHardware implements PenHardware {
   /** Supply collapse (brown-out) or recovery: the motor loses its drive while collapsed. */
   setSupplyCollapsed(collapsed: boolean): void {
     this.battery.setCollapsed(collapsed);
-    this.motor.setPowered(!collapsed);
+    this.motor.setPowered(!collapsed && this.supplyConnected);
+  }
+
+  /** The pen's supply switched (a bench relay in the battery line): disconnected, the motor loses its drive and coasts. */
+  setSupplyConnected(connected: boolean): void {
+    this.supplyConnected = connected;
+    this.motor.setPowered(connected && !this.battery.isCollapsed);
+  }
+
+  /** Voltage on the pen's supply rail, mV: the battery's terminal voltage, 0 while disconnected. */
+  get supplyRailMv(): number {
+    return this.supplyConnected ? this.battery.terminalMv : 0;
   }
 
   setDepthActuatorUm(targetUm: number): void {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENCODER_NOISE_MAX_UM } from './physics/depth-actuator.js';
 import { SimulatedPen } from './simulated-pen.js';
-import { createStubFirmware, STUB_EXTEND, STUB_MOTOR_ON } from '../test/support/stub-firmware.js';
+import { createStubFirmware, STUB_EXTEND, STUB_MOTOR_OFF, STUB_MOTOR_ON } from '../test/support/stub-firmware.js';
 
 function makePen(seed = 3) {
   const { createFirmware, probe } = createStubFirmware();
@@ -94,6 +94,31 @@ describe('simulated pen', () => {
     expect(pen.uptimeMs).toBe(2);
     expect(pen.isBrownedOut).toBe(false);
     expect(() => pen.brownOut(-1)).toThrow(RangeError);
+  });
+
+  it('a cut supply stops the firmware and the drive, holds the depth; restoring it power-on resets the pen', () => {
+    const { pen, probe } = makePen();
+    pen.deliverToPen(new Uint8Array([STUB_MOTOR_ON, STUB_EXTEND]));
+    steps(pen, 500);
+    const depthUm = pen.hardware.actuator.physicalUm;
+    const ticks = probe.ticks;
+    expect(pen.hardware.motor.strokeRateHz).toBeGreaterThan(90);
+    pen.setSupplyConnected(false);
+    expect(pen.isSupplied).toBe(false);
+    expect(pen.hardware.supplyRailMv).toBe(0);
+    pen.deliverToPen(new Uint8Array([STUB_MOTOR_OFF]));
+    steps(pen, 300);
+    expect(probe.ticks).toBe(ticks);
+    expect(probe.received).toEqual([STUB_MOTOR_ON, STUB_EXTEND]);
+    expect(pen.hardware.motor.currentDrawMa).toBe(0);
+    expect(pen.hardware.motor.strokeRateHz).toBeLessThan(1);
+    expect(pen.hardware.actuator.physicalUm).toBe(depthUm);
+    pen.setSupplyConnected(true);
+    expect(probe.boots).toBe(2);
+    expect(pen.uptimeMs).toBe(0);
+    expect(pen.hardware.supplyRailMv).toBeGreaterThan(3900);
+    steps(pen, 5);
+    expect(probe.ticks).toBe(ticks + 5);
   });
 
   it('is deterministic for a seed', () => {

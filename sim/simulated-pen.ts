@@ -28,6 +28,7 @@ export class SimulatedPen {
   private uptimeMsValue = 0;
   private bootCountValue = 1;
   private rebootInMs = -1;
+  private supplied = true;
   private outbox: Uint8Array[] = [];
   private readonly deviceClock: DeviceClock = { nowMs: () => this.uptimeMsValue };
 
@@ -58,8 +59,31 @@ export class SimulatedPen {
     return this.rebootInMs >= 0;
   }
 
-  /** Advances exactly 1 ms: a due brown-out reboot, then physics, then one firmware tick. Allocation-free. */
+  /** True while the pen's supply is connected (see setSupplyConnected). */
+  get isSupplied(): boolean {
+    return this.supplied;
+  }
+
+  /**
+   * Connects or disconnects the pen's supply (a bench power relay). Disconnected, the firmware is not
+   * running: no ticks, no UART either way, device time stands still, the motor coasts. Reconnected, the
+   * pen power-on resets (a fresh firmware boots: self-test and homing). A pending brown-out is cancelled.
+   */
+  setSupplyConnected(connected: boolean): void {
+    if (connected === this.supplied) return;
+    this.supplied = connected;
+    this.rebootInMs = -1;
+    this.hardware.setSupplyCollapsed(false);
+    this.hardware.setSupplyConnected(connected);
+    if (connected) this.powerCycle();
+  }
+
+  /** Advances exactly 1 ms: a due brown-out reboot, then physics, then one firmware tick (none while unsupplied). Allocation-free. */
   step(): void {
+    if (!this.supplied) {
+      this.hardware.stepPhysics();
+      return;
+    }
     if (this.rebootInMs === 0) {
       this.rebootInMs = -1;
       this.hardware.setSupplyCollapsed(false);
@@ -73,7 +97,7 @@ export class SimulatedPen {
 
   /** UART receive: hands host bytes to the firmware's receive interrupt at once. */
   deliverToPen(bytes: Uint8Array): void {
-    if (bytes.length > 0) this.firmware.onUartReceive(bytes);
+    if (bytes.length > 0 && this.supplied) this.firmware.onUartReceive(bytes);
   }
 
   /** True when the firmware transmitted bytes not yet taken. */

@@ -1,4 +1,5 @@
 // Every `mnpen` command, in the order `mnpen --help` lists them: add a command here and in its own file.
+import { benchCommand } from './bench-command.js';
 import type { CliCommand } from './command.js';
 import { credentialCommand } from './credential-command.js';
 import { historyCommand } from './history-command.js';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CliCommand[] = [
   credentialCommand,
   profileCommand,
   revocationCommand,
+  benchCommand,
 ];

@@ -1,0 +1,258 @@
+// The bench end to end on the simulated pen and the emulated fixture board: the library passes, faults fail, records hold.
+/* eslint-disable @typescript-eslint/no-explicit-any -- these tests break parsed scenarios one field at a time */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBench, type BenchScenario } from '../../src/bench/run-bench.js';
+import { notRunnableReasons } from '../../src/bench/executor/runnable.js';
+import { toHtmlReport } from '../../src/bench/records/html-report.js';
+import { toJUnitXml } from '../../src/bench/records/junit.js';
+import { benchRecordJsonSchema, type BenchRecord } from '../../src/bench/records/record-schema.js';
+import {
+  libraryFiles,
+  loadScenarioFile,
+  parseScenario,
+  resolveScenario,
+  type LoadedScenario,
+} from '../../src/bench/scenarios/load-scenario.js';
+import { openSimBench, type SimBench } from '../../src/bench/sim-bench.js';
+import { describeWithPrograms } from '../support/system-programs.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const schemaFile = join(ROOT, 'docs/bench-record.schema.json');
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+(addFormats as unknown as (ajv: Ajv) => void)(ajv);
+const validateRecord = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+
+function expectValidRecord(record: BenchRecord): void {
+  const roundTripped = JSON.parse(JSON.stringify(record)) as unknown;
+  expect(validateRecord(roundTripped), JSON.stringify(validateRecord.errors)).toBe(true);
+}
+
+/** Runs one scenario once; `onBench` sees the bench before it runs (to add a timed disturbance). */
+async function runOnce(loaded: BenchScenario, onBench?: (bench: SimBench) => void, seed = 1): Promise<BenchRecord> {
+  const records = await runBench({
+    scenarios: [loaded],
+    seed,
+    openBench: async (scenario, runSeed) => {
+      const bench = await openSimBench({ seed: runSeed, sku: scenario.setup.sku });
+      onBench?.(bench);
+      return bench;
+    },
+  });
+  return records[0] as BenchRecord;
+}
+
+/** A bundled scenario with a change to its parsed form (the record then hashes its canonical JSON). */
+function variant(id: string, change: (scenario: Record<string, any>) => void): BenchScenario {
+  const { scenario } = resolveScenario(id);
+  const copy = structuredClone(scenario) as Record<string, any>;
+  change(copy);
+  return { scenario: parseScenario(copy, `${id} (variant)`), file: null };
+}
+
+const measurementsOf = (record: BenchRecord) => record.phases.flatMap((p) => p.measurements);
+
+let library: BenchRecord[] = [];
+let runnable: LoadedScenario[] = [];
+beforeAll(async () => {
+  runnable = libraryFiles()
+    .map(loadScenarioFile)
+    .filter((loaded) => notRunnableReasons(loaded.scenario, { target: 'sim', controller: false }).length === 0);
+  library = await runBench({ scenarios: runnable, seed: 1 });
+});
+
+describe('bench library on the simulated target', () => {
+  it('S17: every runnable bundled scenario passes on the simulated pen and the emulated bench', () => {
+    expect(runnable.map((l) => l.scenario.id).sort()).toEqual([
+      'bench-estop',
+      'contact-arm',
+      'gauge-calibration',
+      'power-cut',
+    ]);
+    for (const record of library) {
+      const failed = measurementsOf(record).filter((m) => m.outcome === 'FAIL');
+      expect(record.outcome, `${record.scenario.id}: ${record.error ?? JSON.stringify(failed)}`).toBe('PASS');
+      expect(record.phases.map((p) => p.id)).toEqual([
+        'setup',
+        ...resolveScenario(record.scenario.id).scenario.phases.map((p) => p.id),
+        'teardown',
+      ]);
+    }
+  });
+
+  it('records name the bench, the device, versions, the scenario hash and seed, and validate against docs/bench-record.schema.json', () => {
+    const generated = benchRecordJsonSchema();
+    expect(JSON.parse(readFileSync(schemaFile, 'utf8'))).toEqual(JSON.parse(JSON.stringify(generated)));
+    for (const record of library) {
+      expectValidRecord(record);
+      const file = resolveScenario(record.scenario.id);
+      expect(record.scenario.sha256).toBe(file.sha256);
+      expect(record.bench).toMatchObject({
+        fixture: 'emulated',
+        boardFirmware: 'StandardFirmata.ino 2.5',
+        clock: 'virtual',
+      });
+      expect(record.deviceUnderTest).toMatchObject({ target: 'sim', sku: 'home', firmwareVersion: '1.0.0' });
+      expect(record.versions).toMatchObject({ johnnyFive: '2.1.0', firmataIo: '2.3.0' });
+    }
+    expect(validateRecord({ ...library[0], outcome: 'MAYBE' })).toBe(false);
+  });
+
+  it('the gauge calibration finds the emulated gauge (2.44 um/count, zero 21 counts) and reads a 1500 um block within 5 um', () => {
+    const record = library.find((r) => r.scenario.id === 'gauge-calibration') as BenchRecord;
+    const value = (name: string) => measurementsOf(record).find((m) => m.name === name)?.value as number;
+    expect(value('um_per_count')).toBeCloseTo(2.44, 2);
+    expect(value('zero_counts')).toBeCloseTo(21, 0);
+    expect(Math.abs(value('check_block_um') - 1500)).toBeLessThanOrEqual(5);
+    expect(record.bench.calibration.source).toBe('calibrated');
+  });
+
+  it('the power-cut record carries its depth series against the 250 um cap', () => {
+    const record = library.find((r) => r.scenario.id === 'power-cut') as BenchRecord;
+    const [series] = record.series;
+    expect(series).toMatchObject({ name: 'gauge_depth', source: 'gauge.depthUm', capUm: 250, faultThresholdUm: 300 });
+    expect(series!.points.length).toBeGreaterThan(150);
+    const depths = series!.points.flatMap(([, v]) => (v === null ? [] : [v]));
+    expect(Math.max(...depths.slice(-50))).toBeLessThan(10);
+  });
+
+  it('the same seed gives the same measurements', async () => {
+    const again = await runOnce(resolveScenario('power-cut'));
+    const first = library.find((r) => r.scenario.id === 'power-cut') as BenchRecord;
+    expect(measurementsOf(again).map((m) => m.value)).toEqual(measurementsOf(first).map((m) => m.value));
+  });
+
+  it('the status LED is lit while a run is in progress and dark after it', async () => {
+    const lit: boolean[] = [];
+    let bench: SimBench | undefined;
+    await runOnce(resolveScenario('bench-estop'), (b) => {
+      bench = b;
+      b.simulation.attachPeripheral({ step: (nowMs) => (nowMs % 10 === 0 && lit.push(b.board.rig.isLedOn), false) });
+    });
+    expect(lit.length).toBeGreaterThan(10);
+    expect(lit.slice(1, -1).every(Boolean)).toBe(true);
+    expect(bench!.board.rig.isLedOn).toBe(false);
+  });
+
+  it('a scenario that needs the controller is reported not runnable (part B), never passed', () => {
+    for (const id of ['pass-limit', 'estop-time-to-safe', 'limiter-bypass']) {
+      const reasons = notRunnableReasons(resolveScenario(id).scenario, { target: 'sim', controller: false });
+      expect(reasons.join(' '), id).toMatch(/needs the controller.*not runnable yet/);
+    }
+  });
+});
+
+describe('bench runs that do not pass', () => {
+  it('S17: a welded relay (simulated bench fault) fails power-cut on the measurements it breaks, FAIL not ERROR', async () => {
+    const loaded = variant('power-cut', (s) =>
+      s.phases[1].steps.unshift({ do: 'inject-fault', fault: { kind: 'relay-welded' } }),
+    );
+    const record = await runOnce(loaded);
+    expectValidRecord(record);
+    expect(record.outcome).toBe('FAIL');
+    expect(record.error).toBeNull();
+    const cut = record.phases.find((p) => p.id === 'cut')!;
+    expect(cut.outcome).toBe('FAIL');
+    const failed = cut.measurements.filter((m) => m.outcome === 'FAIL');
+    expect(failed.map((m) => m.name)).toEqual(['time_to_unpowered_ms', 'supply_after_cut_mv']);
+    expect(failed[0]).toMatchObject({ value: null, limit: '<= 10 ms (marginal above 5)' });
+    expect(failed[1]!.value).toBeGreaterThan(3300);
+    expect(record.phases.find((p) => p.id === 'restore')!.outcome).toBe('PASS');
+    expect(record.events.map((e) => e.event)).toContain('fault-injected');
+    const junit = toJUnitXml([record]);
+    expect(junit).toContain(
+      '<failure message="2 measurement(s) out of limits: time_to_unpowered_ms, supply_after_cut_mv" type="FAIL">',
+    );
+  });
+
+  it('a stuck arm servo fails contact-arm on press_to_contact_ms (the pen never senses skin)', async () => {
+    const loaded = variant('contact-arm', (s) =>
+      s.phases[0].steps.unshift({ do: 'inject-fault', fault: { kind: 'servo-stuck' } }),
+    );
+    const record = await runOnce(loaded);
+    expect(record.outcome).toBe('FAIL');
+    const failed = measurementsOf(record)
+      .filter((m) => m.outcome === 'FAIL')
+      .map((m) => m.name);
+    expect(failed).toEqual(['press_to_contact_ms', 'contact_held']);
+  });
+
+  it('an e-stop press no step expects aborts the run: ABORTED, the rest skipped, the bench left safe', async () => {
+    let bench: SimBench | undefined;
+    const record = await runOnce(resolveScenario('contact-arm'), (b) => {
+      bench = b;
+      b.simulation.attachPeripheral({
+        step: (nowMs) => (nowMs === 700 && b.board.rig.setEstopPressed(true), false),
+      });
+    });
+    expectValidRecord(record);
+    expect(record.outcome).toBe('ABORTED');
+    expect(record.error).toMatch(/bench e-stop pressed/);
+    expect(record.phases.map((p) => p.outcome)).toEqual(['PASS', 'ABORTED', 'SKIPPED', 'PASS']);
+    expect(bench!.board.rig.isRelayDriven).toBe(false);
+    expect(toJUnitXml([record])).toContain('<skipped message="skipped: ABORTED in press: bench e-stop pressed"/>');
+  });
+
+  it('a phase past its timeout is TIMEOUT; a calibration on a dead reference is ERROR', async () => {
+    const slow = await runOnce(
+      variant('bench-estop', (s) => ((s.phases[0].timeoutMs = 50), s.phases[0].steps.unshift({ do: 'wait', ms: 500 }))),
+    );
+    expect(slow.outcome).toBe('TIMEOUT');
+    expect(slow.phases[1]).toMatchObject({
+      id: 'press',
+      outcome: 'TIMEOUT',
+      error: 'phase press ran past its timeout',
+    });
+    expect(slow.phases[1]!.endMs - slow.phases[1]!.startMs).toBe(50);
+    const broken = await runOnce(variant('gauge-calibration', (s) => (s.phases[0].steps[0].blocksUm = [1000, 1000])));
+    expect(broken.outcome).toBe('ERROR');
+    expect(broken.error).toMatch(/two different reference blocks/);
+    for (const record of [slow, broken]) expectValidRecord(record);
+  });
+});
+
+describe('bench reports', () => {
+  it('the HTML report is one offline file: inline CSS and SVG (depth against the cap), no script, nothing fetched', () => {
+    const html = toHtmlReport(library);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|\bsrc=/i);
+    expect([...html.matchAll(/https?:\/\/[^"' )]+/g)].map((m) => m[0])).toEqual(['http://www.w3.org/2000/svg']);
+    expect(html).toContain('<polyline points=');
+    expect(html).toContain('cap 250 um');
+    for (const record of library) expect(html).toContain(`id="${record.runId}"`);
+  });
+
+  it('escapes what a record may carry (markup, control characters, ANSI codes) in HTML and JUnit', () => {
+    const record = structuredClone(library[0]) as BenchRecord;
+    record.phases[1]!.outcome = 'ERROR';
+    record.phases[1]!.error = '<b>boom</b> ]]> \u001b[31mred\u001b[0m \u0000\u0007 & done';
+    const html = toHtmlReport([record]);
+    expect(html).toContain('&lt;b&gt;boom&lt;/b&gt; ]]&gt; red \\x00\\x07 &amp; done');
+    expect(toJUnitXml([record])).toContain('message="&lt;b&gt;boom&lt;/b&gt; ]]&gt; red \\x00\\x07 &amp; done"');
+  });
+});
+
+describeWithPrograms(['xmllint'], 'bench JUnit XML (xmllint)', () => {
+  it('is well-formed and valid against docs/junit.xsd, hostile text included', async () => {
+    const hostile = structuredClone(library[0]) as BenchRecord;
+    hostile.phases[1]!.outcome = 'ERROR';
+    hostile.phases[1]!.error = 'x ]]> <y> \u001b[1m\u0001\u001f\uffff\ud800 "q" \'a\'';
+    const welded = await runOnce(
+      variant('power-cut', (s) => s.phases[1].steps.unshift({ do: 'inject-fault', fault: { kind: 'relay-welded' } })),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'mnpen-junit-'));
+    const file = join(dir, 'bench.xml');
+    writeFileSync(file, toJUnitXml([...library, hostile, welded]));
+    execFileSync('xmllint', ['--noout', file]);
+    execFileSync('xmllint', ['--noout', '--schema', join(ROOT, 'docs/junit.xsd'), file], { stdio: 'pipe' });
+    const tests = library.reduce((n, r) => n + r.phases.length, 0) + hostile.phases.length + welded.phases.length;
+    expect(readFileSync(file, 'utf8')).toMatch(
+      new RegExp(`<testsuites name="mnpen bench" tests="${tests}" failures="1" errors="1"`),
+    );
+  });
+});
