@@ -14,7 +14,10 @@ const LAYERS = {
   firmware: ['limits', 'protocol'],
   sim: ['limits', 'protocol', 'clock', 'firmware'],
   wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim'],
-  cli: ['limits', 'protocol', 'policy', 'machine', 'store', 'sim', 'wiring'],
+  'desktop-shared': ['limits', 'sim'],
+  page: ['desktop-shared'],
+  desktop: ['limits', 'protocol', 'sim', 'desktop-shared'],
+  cli: ['limits', 'protocol', 'policy', 'machine', 'store', 'sim', 'wiring', 'desktop'],
   perf: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim', 'wiring'],
 };
 const PATTERNS = {
@@ -26,6 +29,10 @@ const PATTERNS = {
   transport: 'src/transport',
   store: 'src/store',
   wiring: 'src/wiring',
+  // NOTE: the page's and the shared messages' patterns come before the desktop server's: the first match classifies a file.
+  'desktop-shared': 'src/desktop/shared',
+  page: 'src/desktop/page',
+  desktop: 'src/desktop',
   cli: 'src/cli',
   firmware: 'firmware',
   sim: 'sim',
