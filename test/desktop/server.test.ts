@@ -9,7 +9,7 @@ import { TestClient, get, startTestDesk } from '../support/desk-server.js';
 let desk: PenOnlyDesk;
 const clients: TestClient[] = [];
 beforeEach(async () => {
-  desk = await startTestDesk();
+  ({ desk } = await startTestDesk());
 });
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import type { PageAssets } from '../../src/desktop/page-assets.js';
 import { PenOnlyDesk } from '../../src/desktop/pen-only-desk.js';
 import type { ServerMessage } from '../../src/desktop/shared/messages.js';
-import { portPair } from './desk-harness.js';
+import { portPair, type PairEnd } from './desk-harness.js';
 
 /** Stand-in page files: the server tests check access, not the page (the browser tests load the real build). */
 export const TEST_ASSETS: PageAssets = {
@@ -13,10 +13,11 @@ export const TEST_ASSETS: PageAssets = {
   appCss: Buffer.from(''),
 };
 
-/** A pen-only desk whose serial port is one end of an in-memory pair (nobody on the other end). */
-export async function startTestDesk(): Promise<PenOnlyDesk> {
-  const { pen } = portPair();
-  return PenOnlyDesk.start({ port: pen, portPath: '/dev/in-memory', sku: 'home', seed: 3, assets: TEST_ASSETS });
+/** A pen-only desk whose serial port is one end of an in-memory pair; `host` is the other end (for a host link, or nobody). */
+export async function startTestDesk(assets: PageAssets = TEST_ASSETS): Promise<{ desk: PenOnlyDesk; host: PairEnd }> {
+  const { pen, host } = portPair();
+  const desk = await PenOnlyDesk.start({ port: pen, portPath: '/dev/in-memory', sku: 'home', seed: 3, assets });
+  return { desk, host };
 }
 
 /** GETs `path` with optional headers through node:http (fetch cannot set Host). Resolves with the status and body. */
