@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { DeskPen } from '../../sim/desk-pen.js';
 import type { InjectionOutcome } from '../../sim/injection-watch.js';
 import { Fault, Reason, Sku, codeName } from '../protocol/index.js';
+import { FLUSH_HZ, FeedPublisher } from './feed-publisher.js';
 import { PenFeed } from './pen-feed.js';
 import { penLimitsUm, penStatus } from './pen-status.js';
 import type { PageAssets } from './page-assets.js';
@@ -12,13 +13,10 @@ import {
   DESK_PROTOCOL_VERSION,
   REQUEST_TYPES,
   type DeskRequest,
-  type EventMessage,
   type InjectionMessage,
   type WelcomeMessage,
 } from './shared/messages.js';
 
-/** Reports to the page per second (plot rows, events, status): the screen's rate, not the pen's. */
-export const FLUSH_HZ = 20;
 /** Plot bucket: 1 kHz telemetry becomes at most 2 rows per 10 ms, ms. */
 export const PLOT_BUCKET_MS = 10;
 
@@ -44,10 +42,8 @@ export class PenOnlyDesk implements DeskHandler {
   private readonly feed: PenFeed;
   private readonly injections = new Map<number, InjectionOutcome>();
   private contactHolder: number | null = null;
+  private readonly publisher: FeedPublisher;
   private flushTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly samplesPerFlush: number[] = [];
-  private readonly rowsPerFlush: number[] = [];
-  private droppedChunks = 0;
 
   private constructor(private readonly options: PenOnlyDeskOptions) {
     this.pen = new DeskPen({
@@ -58,6 +54,7 @@ export class PenOnlyDesk implements DeskHandler {
     });
     this.feed = new PenFeed({ bucketMs: PLOT_BUCKET_MS, limitsUm: () => penLimitsUm(this.pen) });
     const feed = this.feed;
+    this.publisher = new FeedPublisher(feed, (message, droppable) => this.server?.broadcast(message, droppable));
     this.pen.observe({
       transmitted: (bytes, atMs) => feed.record(bytes, atMs, 'toHost'),
       received: (bytes, atMs) => feed.record(bytes, atMs, 'toPen'),
@@ -162,51 +159,11 @@ export class PenOnlyDesk implements DeskHandler {
   private flush(): void {
     const server = this.server;
     if (server === null) return;
-    const drained = this.feed.drain(this.pen.nowMs);
-    this.droppedChunks = drained.droppedChunks;
-    const rowCount = drained.rows.tMs.length;
-    remember(this.samplesPerFlush, drained.telemetryFrames);
-    remember(this.rowsPerFlush, rowCount);
-    if (rowCount > 0) {
-      const [commandedDepthUm, measuredDepthUm, capUm, tripUm, commandedStrokeHz, measuredStrokeHz] = drained.rows
-        .columns as [number[], number[], number[], number[], number[], number[]];
-      server.broadcast(
-        {
-          type: 'samples',
-          t: drained.rows.tMs.map((ms) => ms / 1000),
-          commandedDepthUm,
-          measuredDepthUm,
-          capUm,
-          tripUm,
-          commandedStrokeHz,
-          measuredStrokeHz,
-          frames: drained.rows.samples,
-        },
-        true,
-      );
-    }
-    for (const event of drained.events) server.broadcast({ type: 'event', ...event } satisfies EventMessage, false);
+    const figures = this.publisher.flush(this.pen.nowMs);
     for (const outcome of this.injections.values()) server.broadcast(injectionMessage(outcome), false);
     this.injections.clear();
-    server.broadcast(
-      penStatus(this.pen, {
-        samplesPerSecond: sum(this.samplesPerFlush),
-        rowsPerSecond: sum(this.rowsPerFlush),
-        droppedChunks: this.droppedChunks,
-      }),
-      true,
-    );
+    server.broadcast(penStatus(this.pen, figures), true);
   }
-}
-
-/** Keeps the last second of per-flush counts. */
-function remember(window: number[], count: number): void {
-  window.push(count);
-  if (window.length > FLUSH_HZ) window.shift();
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0);
 }
 
 /** An injection outcome as the page shows it, codes with their names. */

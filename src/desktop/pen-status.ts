@@ -2,19 +2,13 @@
 import type { DeskPen } from '../../sim/desk-pen.js';
 import { OVER_DEPTH_MARGIN_UM } from '../limits/index.js';
 import { Fault, PenState, Reason, codeName } from '../protocol/index.js';
+import type { FeedFigures } from './feed-publisher.js';
 import type { StatusMessage } from './shared/messages.js';
 
 /** The pen's own cap (its SKU's absolute maximum, from its checked configuration) and the limiter's trip line, um. */
 export function penLimitsUm(pen: DeskPen): { readonly capUm: number; readonly tripUm: number } {
   const { capUm } = pen.diagnostics();
   return { capUm, tripUm: capUm + OVER_DEPTH_MARGIN_UM };
-}
-
-/** Screen-feed figures carried by the status report. */
-export interface FeedFigures {
-  readonly samplesPerSecond: number;
-  readonly rowsPerSecond: number;
-  readonly droppedChunks: number;
 }
 
 /** Builds one status report from the desk pen now (the firmware's diagnostic view and the physics). */

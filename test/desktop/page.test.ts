@@ -1,6 +1,6 @@
 // The desk page in real Chromium against an in-process pen-only desk and a real host link: token, foreign Origin, plots, STOP and ESTOP keys, fault injection.
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadPageAssets } from '../../src/desktop/page-assets.js';
 import type { PenOnlyDesk } from '../../src/desktop/pen-only-desk.js';
 import { createSystemClock } from '../../src/clock/clock.js';
@@ -77,7 +77,7 @@ describeWithPrograms(['chromium'], 'desk page in Chromium', () => {
     const other = await browser.context.newPage();
     try {
       await other.goto(`http://127.0.0.1:${(foreign.address() as { port: number }).port}/`);
-      await other.waitForFunction(() => document.title.startsWith('closed') || document.title === 'open', null, {
+      await other.waitForFunction("document.title.startsWith('closed') || document.title === 'open'", null, {
         polling: 50,
       });
       expect(await other.title()).toBe('closed 1006');
@@ -94,7 +94,10 @@ describeWithPrograms(['chromium'], 'desk page in Chromium', () => {
     await armByHost();
     await page.locator('#pen-state').filter({ hasText: 'ARMED' }).waitFor();
     await page.locator('#pen-telemetry').filter({ hasText: '200 Hz' }).waitFor();
-    await page.waitForFunction(() => Number(document.getElementById('feed')?.dataset.rowsPerSecond ?? 0) > 50);
+    // NOTE: the page's CSP forbids evaluating strings (no 'unsafe-eval'): read attributes instead.
+    await expect
+      .poll(async () => Number(await page.getAttribute('#feed', 'data-rows-per-second')), { timeout: 5000 })
+      .toBeGreaterThan(50);
     const canvases = await page.locator('#depth-plot canvas, #rate-plot canvas').count();
     expect(canvases).toBe(2);
   });

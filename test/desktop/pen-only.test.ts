@@ -39,6 +39,15 @@ async function penState(state: string): Promise<void> {
   await browser.page.locator('#pen-state').filter({ hasText: state }).waitFor({ timeout: 15_000 });
 }
 
+/** Waits for the pen to be ARMED by `session`; fails at once, with the session's output, if the session ends first. */
+async function armedBy(session: CliChild): Promise<void> {
+  const ended = session.exited.then((code) => {
+    throw new Error(`the session ended (${code}) before arming: ${JSON.stringify(session.output)}`);
+  });
+  await Promise.race([penState('ARMED'), ended]);
+  ended.catch(() => {});
+}
+
 /** Presses and holds the contact pad for `ms`, then lifts off for `liftMs` (longer than the pass debounce). */
 async function glide(ms: number, liftMs = 400): Promise<void> {
   const { page } = browser;
@@ -72,7 +81,7 @@ describeWithPrograms(['socat', 'chromium'], 'pen-only mode: the desk pen on a pt
 
   it('S5: two holds on the page are the two passes the external session counts; it completes with the pass limit', async () => {
     const session = startSession(2);
-    await penState('ARMED');
+    await armedBy(session);
     await glide(800);
     await glide(800);
     expect(await session.exited, session.output.stderr).toBe(0);
@@ -94,7 +103,7 @@ describeWithPrograms(['socat', 'chromium'], 'pen-only mode: the desk pen on a pt
   it("STOP by key stops the external session's drive at the pen (STOP_HOST, code shown); a screenshot is kept", async () => {
     const session = startSession(6);
     const { page } = browser;
-    await penState('ARMED');
+    await armedBy(session);
     await glide(900, 300);
     await page.locator('#contact-pad').hover();
     await page.mouse.down();
@@ -112,7 +121,7 @@ describeWithPrograms(['socat', 'chromium'], 'pen-only mode: the desk pen on a pt
   it('S13: a fault injected from the page latches with its code and a measured time to safe; the session ends in fault', async () => {
     const session = startSession(6);
     const { page } = browser;
-    await penState('ARMED');
+    await armedBy(session);
     await page.click('#inject-over-current');
     const row = page.locator('#injections tr[data-kind="over-current"][data-done="true"]');
     await row.waitFor();
@@ -132,7 +141,7 @@ describeWithPrograms(['socat', 'chromium'], 'pen-only mode: the desk pen on a pt
     await page.locator('#pen-boots').filter({ hasText: '2' }).waitFor();
     await penState('IDLE');
     const session = startSession(6);
-    await penState('ARMED');
+    await armedBy(session);
     await page.keyboard.press('Escape');
     await page.locator('#pen-fault').filter({ hasText: 'ESTOP (0x30)' }).waitFor();
     await page.locator('#event-log [data-kind="fault"][data-name="ESTOP"]').first().waitFor();
