@@ -18,7 +18,20 @@ const LAYERS = {
   page: ['desktop-shared'],
   desktop: ['limits', 'protocol', 'sim', 'desktop-shared'],
   cli: ['limits', 'protocol', 'policy', 'machine', 'store', 'sim', 'wiring', 'desktop'],
-  perf: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim', 'wiring'],
+  perf: [
+    'limits',
+    'protocol',
+    'policy',
+    'clock',
+    'machine',
+    'transport',
+    'store',
+    'firmware',
+    'sim',
+    'wiring',
+    'desktop',
+    'desktop-shared',
+  ],
 };
 const PATTERNS = {
   limits: 'src/limits',
@@ -74,6 +87,17 @@ export default tseslint.config(
         },
       ],
       'boundaries/no-unknown-files': 'error',
+    },
+  },
+  {
+    // NOTE: the desk page and the schemas it bundles run in the browser: no Node built-ins.
+    files: ['src/desktop/page/**/*.ts', 'src/desktop/shared/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'browser code: no Node built-ins' }] },
+      ],
     },
   },
   {

@@ -10,8 +10,8 @@ const FIELDS: readonly Field[] = [
   ['pen-last-stop', 'Last stop', (s) => (s.lastStop === null ? 'none' : codeLabel(s.lastStop))],
   ['pen-contact', 'Skin contact', (s) => (s.contact ? 'on skin' : 'lifted')],
   ['pen-motor', 'Motor', (s) => (s.motorOn ? 'driven' : 'off')],
-  ['pen-strokes', 'Strokes', (s) => s.strokes.toLocaleString('en')],
-  ['pen-punctures', 'Punctures', (s) => s.punctures.toLocaleString('en')],
+  ['pen-strokes', 'Strokes (since boot)', (s) => s.strokes.toLocaleString('en')],
+  ['pen-punctures', 'Punctures (desk run)', (s) => s.punctures.toLocaleString('en')],
   ['pen-battery', 'Battery', (s) => `${s.batteryPercent} % (${s.batteryMv} mV)`],
   [
     'pen-cartridge',

@@ -1,12 +1,16 @@
 // Plot rows of the last few seconds, column-wise as uPlot draws them: appended in time order, trimmed from the front. DOM-free.
 
+/** Rows further apart than this are not joined by a line: the telemetry stopped in between, s. */
+export const GAP_S = 0.5;
+
 /**
  * A time column and value columns kept to `windowS` seconds behind the newest row. Rows arriving
- * out of order (older than the newest) are dropped: uPlot needs a sorted x column.
+ * out of order (older than the newest) are dropped: uPlot needs a sorted x column. A pause in the
+ * rows longer than GAP_S gets a row of nulls, so no line is drawn across it.
  */
 export class RollingWindow {
   readonly t: number[] = [];
-  readonly columns: number[][];
+  readonly columns: (number | null)[][];
   private rowsAdded = 0;
 
   constructor(
@@ -23,9 +27,13 @@ export class RollingWindow {
       const time = t[row] as number;
       const newest = this.t.length === 0 ? -Infinity : (this.t[this.t.length - 1] as number);
       if (time < newest) continue;
+      if (time - newest > GAP_S) {
+        this.t.push((newest + time) / 2);
+        for (const column of this.columns) column.push(null);
+      }
       this.t.push(time);
       for (let series = 0; series < this.columns.length; series++) {
-        (this.columns[series] as number[]).push((columns[series] as readonly number[])[row] as number);
+        (this.columns[series] as (number | null)[]).push((columns[series] as readonly number[])[row] as number);
       }
       kept++;
     }
