@@ -14,7 +14,8 @@ import { DESK_PROTOCOL_VERSION } from '../src/desktop/shared/messages.js';
 /** Debian's Chromium (the browser the desk's browser tests use). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = [
+/** NOTE: without these flags Chromium floods the closed network with refused connections (dependencies.md). */
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -34,6 +35,8 @@ export class BenchDashboard {
   });
   /** Wall time of each flush (drain, decode, JSON, send) on this process's event loop, ms. */
   readonly flushMs: number[] = [];
+  /** CPU time of each flush (this process, all threads), ms: wall beyond it is time the process was descheduled. */
+  readonly flushCpuMs: number[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
 
   private constructor(
@@ -43,8 +46,11 @@ export class BenchDashboard {
     const publisher = new FeedPublisher(this.feed, (message, droppable) => server.broadcast(message, droppable));
     this.timer = setInterval(() => {
       const startedAtMs = performance.now();
+      const cpuBefore = process.cpuUsage();
       publisher.flush(nowMs());
+      const cpu = process.cpuUsage(cpuBefore);
       this.flushMs.push(performance.now() - startedAtMs);
+      this.flushCpuMs.push((cpu.user + cpu.system) / 1000);
     }, 1000 / FLUSH_HZ);
   }
 

@@ -33,8 +33,9 @@ export interface DashboardRun {
     readonly pageRedrawsPerSecond: number;
     readonly pageRowsPerSecond: number;
     readonly pagePointsPerSecond: number;
-    /** Wall time of the dashboard's flushes during the flow phase, ms. */
+    /** Wall and CPU time of the dashboard's flushes during the flow phase, ms. */
     readonly flushMs: LatencySummary;
+    readonly flushCpuMs: LatencySummary;
   } | null;
 }
 
@@ -92,6 +93,7 @@ async function measureFlow(seconds: number, dashboard: BenchDashboard, browser: 
   const pacer = new Pacer(harness);
   for (let ms = 0; ms < 1500; ms++) await pacer.tick();
   dashboard.flushMs.length = 0;
+  dashboard.flushCpuMs.length = 0;
   const cpuBefore = await browser.cpu();
   const nodeBefore = process.cpuUsage();
   const startedAtMs = performance.now();
@@ -121,6 +123,7 @@ async function measureFlow(seconds: number, dashboard: BenchDashboard, browser: 
     pageRowsPerSecond: medianOf((figure) => figure.rowsPerSecond),
     pagePointsPerSecond: medianOf((figure) => figure.pointsPerSecond),
     flushMs: summarizeLatencies(dashboard.flushMs.length > 0 ? dashboard.flushMs : [0]),
+    flushCpuMs: summarizeLatencies(dashboard.flushCpuMs.length > 0 ? dashboard.flushCpuMs : [0]),
   };
 }
 

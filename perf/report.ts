@@ -65,6 +65,8 @@ function dashboardFigures(runs: readonly DashboardRun[]) {
     nodeCpuPercent: of((run) => run.flow.nodeCpuPercent),
     flushMsP99: of((run) => run.flow.flushMs.p99),
     flushMsMax: of((run) => run.flow.flushMs.max),
+    flushMsP50: of((run) => run.flow.flushMs.p50),
+    flushCpuMsP99: of((run) => run.flow.flushCpuMs.p99),
   };
 }
 
@@ -172,7 +174,9 @@ function dashboardRows(dashboard: Figures['dashboard']): [string, Figure, string
     ['renderer CPU (% of a core)', dashboard.rendererCpuPercent, ''],
     ['other Chromium CPU (% of a core)', dashboard.otherChromiumCpuPercent, ''],
     ['node: host + feed + server CPU (%)', dashboard.nodeCpuPercent, ''],
-    ['dashboard flush p99 (ms)', dashboard.flushMsP99, ''],
+    ['dashboard flush p50 (ms, wall)', dashboard.flushMsP50, ''],
+    ['dashboard flush p99 (ms, wall)', dashboard.flushMsP99, ''],
+    ['dashboard flush p99 (ms, CPU)', dashboard.flushCpuMsP99, ''],
   ];
 }
 

@@ -1,6 +1,6 @@
 // Sends the screen feed to the pages at the screen's rate: plot rows and events each flush, with the feed's figures over the last second.
 import type { PenFeed } from './pen-feed.js';
-import type { EventMessage, ServerMessage } from './shared/messages.js';
+import { PLOT_COLUMNS, type EventMessage, type SamplesMessage, type ServerMessage } from './shared/messages.js';
 
 /** Reports to the page per second (plot rows, events, status): the screen's rate, not the pen's. */
 export const FLUSH_HZ = 20;
@@ -37,28 +37,9 @@ export class FeedPublisher {
     remember(this.samplesPerFlush, drained.telemetryFrames);
     remember(this.rowsPerFlush, rows.tMs.length);
     if (rows.tMs.length > 0) {
-      const [commandedDepthUm, measuredDepthUm, capUm, tripUm, commandedStrokeHz, measuredStrokeHz] = rows.columns as [
-        number[],
-        number[],
-        number[],
-        number[],
-        number[],
-        number[],
-      ];
-      this.broadcast(
-        {
-          type: 'samples',
-          t: rows.tMs.map((ms) => ms / 1000),
-          commandedDepthUm,
-          measuredDepthUm,
-          capUm,
-          tripUm,
-          commandedStrokeHz,
-          measuredStrokeHz,
-          frames: rows.samples,
-        },
-        true,
-      );
+      const columns = Object.fromEntries(PLOT_COLUMNS.map((name, index) => [name, rows.columns[index] as number[]]));
+      const samples = { type: 'samples', t: rows.tMs.map((ms) => ms / 1000), ...columns, frames: rows.samples };
+      this.broadcast(samples as SamplesMessage, true);
     }
     for (const event of drained.events) this.broadcast({ type: 'event', ...event } satisfies EventMessage, false);
     return this.figures;

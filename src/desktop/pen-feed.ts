@@ -10,17 +10,7 @@ import {
   type Payload,
 } from '../protocol/index.js';
 import { MinMaxDecimator, type DecimatedRows } from './decimator.js';
-import type { EventMessage } from './shared/messages.js';
-
-/** Plot series, in the order of DecimatedRows.columns. */
-export const PLOT_SERIES = [
-  'commandedDepthUm',
-  'measuredDepthUm',
-  'capUm',
-  'tripUm',
-  'commandedStrokeHz',
-  'measuredStrokeHz',
-] as const;
+import { PLOT_COLUMNS, type EventMessage } from './shared/messages.js';
 
 /** Chunks the feed holds between drains (about 4 s of 1 kHz telemetry); older ones are dropped for the screen. */
 export const FEED_CAPACITY_CHUNKS = 4096;
@@ -59,7 +49,7 @@ export class PenFeed {
   private size = 0;
   private dropped = 0;
   private readonly decimator: MinMaxDecimator;
-  private readonly values = new Float64Array(PLOT_SERIES.length);
+  private readonly values = new Float64Array(PLOT_COLUMNS.length);
   private readonly commands = new Map<number, { readonly name: string; readonly value: number | null }>();
   private events: Omit<EventMessage, 'type'>[] = [];
   private eventsOver = 0;
@@ -70,7 +60,7 @@ export class PenFeed {
   private readonly hostDecoder = new SlipStreamDecoder(MAX_FRAME_BYTES, (frame) => this.onFrame(frame, 'toPen'));
 
   constructor(private readonly options: FeedOptions) {
-    this.decimator = new MinMaxDecimator(options.bucketMs, PLOT_SERIES.length, 4096);
+    this.decimator = new MinMaxDecimator(options.bucketMs, PLOT_COLUMNS.length, 4096);
   }
 
   /** Records bytes that crossed the pen's UART at desk time `atMs`. NOTE: the 1 ms path: O(1), no decode. */
@@ -193,6 +183,7 @@ export class PenFeed {
 
   private onTelemetry(payload: Payload<'TELEMETRY'>, atMs: number): void {
     const { capUm, tripUm } = this.options.limitsUm();
+    // In the order of PLOT_COLUMNS.
     const values = this.values;
     values[0] = payload.commandedDepthUm;
     values[1] = payload.measuredDepthUm;

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { artifactPath, buildPage, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { artifactPath, buildPage, finishedInjection, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { screening, tempDir, writeJson } from '../support/cli.js';
 import { openPtyPair, spawnCli, waitForOutput, type CliChild, type PtyPair } from '../support/pty-pair.js';
 import { describeWithPrograms } from '../support/system-programs.js';
@@ -123,12 +123,9 @@ describeWithPrograms(['socat', 'chromium'], 'pen-only mode: the desk pen on a pt
     const { page } = browser;
     await armedBy(session);
     await page.click('#inject-over-current');
-    const row = page.locator('#injections tr[data-kind="over-current"][data-done="true"]');
-    await row.waitFor();
-    expect(await row.getAttribute('data-latched')).toBe('OVER_CURRENT');
-    const cells = await row.locator('td').allTextContents();
-    expect(cells[3]).toMatch(/^OVER_CURRENT \(0x11\) after \d+ ms$/);
-    expect(cells[5]).toMatch(/^\d+ ms$/);
+    const outcome = await finishedInjection(page, 'over-current');
+    expect(outcome.latched).toMatch(/^OVER_CURRENT \(0x11\) after \d+ ms$/);
+    expect(outcome.timeToSafe).toMatch(/^\d+ ms$/);
     expect(await session.exited).toBe(1);
     expect(JSON.parse(session.output.stdout)).toMatchObject({ outcome: 'fault' });
   }, 60_000);

@@ -4,20 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../perf/dashboard-page.js';
 import { packageRoot } from '../../src/desktop/page-assets.js';
 
 /** Where browser tests write their artifacts (screenshots); git-ignored. */
 export const ARTIFACTS_DIR = join(packageRoot(), 'test-artifacts', 'desktop');
-
-/** NOTE: without these flags Chromium floods the closed network with refused connections (dependencies.md). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export interface TestBrowser {
   readonly context: BrowserContext;
@@ -31,7 +22,7 @@ export interface TestBrowser {
 export async function launchBrowser(): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'mnpen-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 1000 },
@@ -64,4 +55,18 @@ export function buildPage(): void {
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return join(ARTIFACTS_DIR, name);
+}
+
+/** What one finished injection row of the page says: the latched fault, the stop, and the time to safe (cells as shown). */
+export async function finishedInjection(page: Page, kind: string) {
+  const row = page.locator(`#injections tr[data-kind="${kind}"][data-done="true"]`);
+  await row.waitFor();
+  const cells = await row.locator('td').allTextContents();
+  return {
+    latchedName: await row.getAttribute('data-latched'),
+    safeAfterMs: Number(await row.getAttribute('data-safe-after-ms')),
+    latched: cells[3],
+    stop: cells[4],
+    timeToSafe: cells[5],
+  };
 }

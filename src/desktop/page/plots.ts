@@ -1,6 +1,6 @@
 // The live plots: depth (commanded, measured, the effective cap, the limiter's trip line) and stroke rate, redrawn at most once per animation frame.
 import uPlot from 'uplot';
-import type { SamplesMessage } from '../shared/messages.js';
+import { PLOT_COLUMNS, type SamplesMessage } from '../shared/messages.js';
 import { RollingWindow } from './rolling-window.js';
 
 /** Seconds of history on screen. */
@@ -34,7 +34,7 @@ function options(title: string, unit: string, width: number, lines: uPlot.Series
 
 /** Both plots over one rolling window of rows; a redraw is scheduled only when rows arrived (an idle page draws nothing). */
 export class PenPlots {
-  private readonly window = new RollingWindow(PLOT_WINDOW_S, 6);
+  private readonly window = new RollingWindow(PLOT_WINDOW_S, PLOT_COLUMNS.length);
   private readonly depth: uPlot;
   private readonly rate: uPlot;
   private dirty = false;
@@ -61,14 +61,10 @@ export class PenPlots {
 
   /** Adds one report's rows; drawn on the next animation frame. */
   add(samples: SamplesMessage): void {
-    const kept = this.window.append(samples.t, [
-      samples.commandedDepthUm,
-      samples.measuredDepthUm,
-      samples.capUm,
-      samples.tripUm,
-      samples.commandedStrokeHz,
-      samples.measuredStrokeHz,
-    ]);
+    const kept = this.window.append(
+      samples.t,
+      PLOT_COLUMNS.map((name) => samples[name]),
+    );
     if (kept === 0 || this.dirty) return;
     this.dirty = true;
     requestAnimationFrame(() => this.draw());
@@ -81,7 +77,7 @@ export class PenPlots {
     this.redraws = 0;
     return {
       rowsPerSecond: Math.round(rows / elapsedS),
-      pointsPerSecond: Math.round((rows * 6) / elapsedS),
+      pointsPerSecond: Math.round((rows * PLOT_COLUMNS.length) / elapsedS),
       redrawsPerSecond: Math.round(redraws / elapsedS),
     };
   }

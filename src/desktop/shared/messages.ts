@@ -190,30 +190,28 @@ const statusSchema = z.strictObject({
 
 const column = z.array(z.number()).max(MAX_SAMPLE_ROWS);
 
+/** The plot columns of a `samples` report besides `t`, in the order the plots draw them. */
+export const PLOT_COLUMNS = [
+  'commandedDepthUm',
+  'measuredDepthUm',
+  'capUm',
+  'tripUm',
+  'commandedStrokeHz',
+  'measuredStrokeHz',
+] as const;
+export type PlotColumn = (typeof PLOT_COLUMNS)[number];
+
 const samplesSchema = z
   .strictObject({
     type: z.literal('samples'),
     /** Desk time of each row, seconds. */
     t: column,
-    commandedDepthUm: column,
-    measuredDepthUm: column,
-    capUm: column,
-    tripUm: column,
-    commandedStrokeHz: column,
-    measuredStrokeHz: column,
+    ...(Object.fromEntries(PLOT_COLUMNS.map((name) => [name, column])) as Record<PlotColumn, typeof column>),
     /** Telemetry frames these rows stand for (each bucket sends its minimum and maximum). */
     frames: nonNegative,
   })
   .refine(
-    (samples) =>
-      [
-        samples.commandedDepthUm,
-        samples.measuredDepthUm,
-        samples.capUm,
-        samples.tripUm,
-        samples.commandedStrokeHz,
-        samples.measuredStrokeHz,
-      ].every((values) => values.length === samples.t.length),
+    (samples) => PLOT_COLUMNS.every((name) => samples[name].length === samples.t.length),
     'every sample column has the length of t',
   );
 
