@@ -16,7 +16,10 @@ const LAYERS = {
   sim: ['limits', 'protocol', 'clock', 'firmware'],
   wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim'],
   bench: ['limits', 'protocol', 'policy', 'sim'],
-  cli: ['wiring', 'trust', 'policy', 'store', 'bench'],
+  'desktop-shared': ['limits', 'sim'],
+  page: ['desktop-shared'],
+  desktop: ['limits', 'protocol', 'sim', 'desktop-shared'],
+  cli: ['wiring', 'trust', 'policy', 'store', 'bench', 'desktop'],
   perf: [
     'limits',
     'protocol',
@@ -29,6 +32,8 @@ const LAYERS = {
     'firmware',
     'sim',
     'wiring',
+    'desktop',
+    'desktop-shared',
     'testSupport',
   ],
 };
@@ -43,6 +48,10 @@ const PATTERNS = {
   trust: 'src/trust',
   wiring: 'src/wiring',
   bench: 'src/bench',
+  // NOTE: the page's and the shared messages' patterns come before the desktop server's: the first match classifies a file.
+  'desktop-shared': 'src/desktop/shared',
+  page: 'src/desktop/page',
+  desktop: 'src/desktop',
   cli: 'src/cli',
   firmware: 'firmware',
   sim: 'sim',
@@ -91,6 +100,17 @@ export default tseslint.config(
         },
       ],
       'boundaries/no-unknown-files': 'error',
+    },
+  },
+  {
+    // NOTE: the desk page and the schemas it bundles run in the browser: no Node built-ins.
+    files: ['src/desktop/page/**/*.ts', 'src/desktop/shared/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'browser code: no Node built-ins' }] },
+      ],
     },
   },
   {

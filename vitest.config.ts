@@ -1,18 +1,39 @@
-// Test runner configuration: unit tests beside the code, end-to-end tests in test/.
+// Test runner configuration: unit tests beside the code, end-to-end tests in test/; real-time tests last, one file at a time.
 import { defineConfig } from 'vitest/config';
+
+/**
+ * NOTE: these run in real time against lease and heartbeat timeouts (200 ms, 150 ms): they run after
+ * the rest, one file at a time, so a CPU burst of another test file (or of Chromium starting) does not
+ * starve them into a link timeout.
+ */
+const REAL_TIME = ['test/pty/**/*.test.ts', 'test/desktop/page.test.ts', 'test/desktop/pen-only.test.ts'];
 
 export default defineConfig({
   test: {
-    include: [
-      'src/**/*.test.ts',
-      'firmware/**/*.test.ts',
-      'sim/**/*.test.ts',
-      'test/**/*.test.ts',
-      'perf/**/*.test.ts',
-    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'tests',
+          include: [
+            'src/**/*.test.ts',
+            'firmware/**/*.test.ts',
+            'sim/**/*.test.ts',
+            'test/**/*.test.ts',
+            'perf/**/*.test.ts',
+          ],
+          exclude: REAL_TIME,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'real-time', include: REAL_TIME, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -1,11 +1,11 @@
 // Runs each benchmark in its own Node process (fresh heap and JIT) and reads back its one-line JSON result.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Marks the result line among anything else a child prints. */
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
-export type BenchmarkName = 'codec' | 'reaction' | 'sim' | 'soak';
+export type BenchmarkName = 'codec' | 'reaction' | 'sim' | 'soak' | 'dashboard';
 
 export interface CodecOptions {
   readonly runs: number;
@@ -66,4 +66,10 @@ export async function runChildrenInSequence<T>(count: number, run: (index: numbe
   const results: T[] = [];
   for (let i = 0; i < count; i++) results.push(await run(i));
   return results;
+}
+
+/** Builds the desk page from the current sources (as `npm run build` does) before the dashboard benchmark loads it. Throws Error on failure. */
+export function buildDesktopPage(): void {
+  const run = spawnSync(process.execPath, ['scripts/build-desktop-page.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`desk page build failed: ${run.stderr}`);
 }

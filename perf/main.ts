@@ -1,9 +1,10 @@
 // `npm run perf`: runs every benchmark in child processes, prints a table (or --json) and writes perf/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform } from 'node:os';
-import { runChild, runChildrenInSequence, type CodecRun } from './children.js';
+import { buildDesktopPage, runChild, runChildrenInSequence, type CodecRun } from './children.js';
+import type { DashboardRun } from './dashboard.js';
 import type { ReactionOptions, ReactionRun } from './reaction.js';
-import { buildFigures, checkTargets, formatTable } from './report.js';
+import { DASHBOARD_BOUNDARIES, buildFigures, checkTargets, formatTable } from './report.js';
 import type { SimSpeedRuns } from './sim-speed.js';
 import type { SoakRun } from './soak.js';
 import { RESULTS_DIR, buildStartupBundle, measureStartup } from './startup.js';
@@ -18,6 +19,14 @@ const PLANS = {
     sim: { children: 1, warmSessions: 2 },
     soak: { children: 1, warmupMinutes: 1, soakMinutes: 1 },
     startupRuns: 3,
+    dashboard: {
+      children: 1,
+      blocks: 2,
+      faultsPerBlock: 20,
+      warmupFaults: 10,
+      telemetryMsPerFault: 50,
+      flowSeconds: 2,
+    },
   },
   full: {
     codec: { runs: 7, durationMs: 700 },
@@ -26,6 +35,14 @@ const PLANS = {
     sim: { children: 3, warmSessions: 5 },
     soak: { children: 3, warmupMinutes: 3, soakMinutes: 60 },
     startupRuns: 7,
+    dashboard: {
+      children: 2,
+      blocks: 10,
+      faultsPerBlock: 100,
+      warmupFaults: 100,
+      telemetryMsPerFault: 50,
+      flowSeconds: 10,
+    },
   },
 } as const;
 
@@ -55,6 +72,12 @@ async function runAll(mode: Mode) {
     progress(`simulated professional session: run ${index + 1}/${plan.sim.children}`);
     return runChild<SimSpeedRuns>('sim', { warmSessions: plan.sim.warmSessions, seed: 1 + index * 100 });
   });
+  const { children: dashboardChildren, ...dashboardOptions } = plan.dashboard;
+  buildDesktopPage();
+  const dashboard = await runChildrenInSequence(dashboardChildren, (index) => {
+    progress(`dashboard attached vs detached, real time, Chromium: run ${index + 1}/${dashboardChildren}`);
+    return runChild<DashboardRun>('dashboard', dashboardOptions);
+  });
   progress('startup (tsx, then esbuild bundle)');
   const startupTsx = await measureStartup('tsx', plan.startupRuns);
   await buildStartupBundle();
@@ -75,6 +98,7 @@ async function runAll(mode: Mode) {
     soakMinutes: soakOptions.soakMinutes,
     startupTsx,
     startupBundle,
+    dashboard,
     wire: wireFloor(),
   };
 }
@@ -133,6 +157,7 @@ async function main(argv: readonly string[]): Promise<number> {
         `${formatTable(figures, targets)}\n\n${report.notes.map((note) => `- ${note}`).join('\n')}\n` +
         `- reaction interval: ${figures.reactionUs.boundaries}\n` +
         `- reaction windows disturbed: ${figures.reactionUs.disturbances.windowsWithGc} by a GC, ${figures.reactionUs.disturbances.windowsPreempted} by a context switch (of ${figures.reactionUs.runs * figures.reactionUs.faultsPerRun}); "undisturbed" rows exclude them.\n` +
+        `- dashboard: ${figures.dashboard === null ? raw.dashboard[0]?.skipped : DASHBOARD_BOUNDARIES}\n` +
         `\nJSON: perf/results/latest.json\n`,
     );
   }

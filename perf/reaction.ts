@@ -47,7 +47,7 @@ export interface ReactionRun extends LatencySummary {
   readonly wallMs: number;
 }
 
-interface FaultSample {
+export interface FaultSample {
   readonly us: number;
   readonly startMs: number;
   readonly endMs: number;
@@ -69,7 +69,7 @@ const turnEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate
  * Times one injected fault on a session that is treating. Throws Error when the host's first write
  * is not a STOP, none comes within 100 event-loop turns, or the machine is not in `fault` after.
  */
-async function timeOneFault(harness: HostHarness): Promise<FaultSample> {
+export async function timeOneFault(harness: HostHarness): Promise<FaultSample> {
   const faultBytes = harness.pen.frame('EVENT_FAULT', {
     deviceTickMs: harness.virtualMs,
     faultCode: Fault.MOTOR_STALL,

@@ -27,6 +27,26 @@ const session = (factor: number) => ({
 });
 const startup = (ms: number) => ({ spawnToReadyMs: ms, childReportedMs: ms - 5, modulesLoadedMs: ms - 30 });
 
+const latencies = (p50: number, p99: number) => ({ p50, p99, max: p99 * 2, count: 500 });
+const skippedDashboard = { skipped: 'chromium not installed', attached: null, detached: null, flow: null };
+const dashboardRun = (attachedP50: number, attachedP99: number, detachedP50: number, detachedP99: number) => ({
+  skipped: null,
+  attached: latencies(attachedP50, attachedP99),
+  detached: latencies(detachedP50, detachedP99),
+  flow: {
+    seconds: 10,
+    telemetryFramesPerSecond: 990,
+    rendererCpuPercent: 25,
+    otherChromiumCpuPercent: 6,
+    nodeCpuPercent: 15,
+    pageRedrawsPerSecond: 19,
+    pageRowsPerSecond: 190,
+    pagePointsPerSecond: 1140,
+    flushMs: latencies(0.3, 1.2),
+    flushCpuMs: latencies(0.3, 0.9),
+  },
+});
+
 const raw: RawResults = {
   codec: [1.2e6, 0.9e6, 1.1e6].map((decode) => ({
     decodeFramesPerSec: decode,
@@ -50,8 +70,24 @@ const raw: RawResults = {
   soakMinutes: 60,
   startupTsx: [startup(420), startup(400), startup(410)],
   startupBundle: [startup(190), startup(180), startup(185)],
+  dashboard: [dashboardRun(100, 400, 120, 300), dashboardRun(110, 900, 100, 450), skippedDashboard],
   wire: wireFloor(),
 };
+
+describe('dashboard figures', () => {
+  it('compare attached and detached in the same run, over the runs that were not skipped', () => {
+    const { dashboard } = buildFigures(raw);
+    expect(dashboard?.runs).toBe(2);
+    expect(dashboard?.reactionP99Ratio.values).toEqual([400 / 300, 900 / 450]);
+    expect(dashboard?.pagePointsPerSecond.median).toBe(1140);
+  });
+
+  it('are null when every run was skipped (no Chromium), and the table has no dashboard rows', () => {
+    const figures = buildFigures({ ...raw, dashboard: [skippedDashboard] });
+    expect(figures.dashboard).toBeNull();
+    expect(formatTable(figures, checkTargets(figures))).not.toContain('dashboard');
+  });
+});
 
 describe('buildFigures and checkTargets', () => {
   it('takes medians of the per-run values and judges each target on them', () => {
@@ -82,7 +118,8 @@ describe('buildFigures and checkTargets', () => {
     const table = formatTable(figures, checkTargets(figures));
     expect(table).toContain('reactionUs.p99');
     expect(table).toMatch(/startupMs \(tsx, warm cache\)\s+410\s+400 \.\. 420\s+3\s+<= 300 NOT MET/);
-    expect(table.split('\n')).toHaveLength(2 + 20);
+    expect(table.split('\n')).toHaveLength(2 + 20 + 17);
+    expect(table).toMatch(/p99 attached \/ detached\s+1.7\s+1.3 \.\. 2.0\s+2\s+same run/);
   });
 });
 

@@ -1,5 +1,6 @@
 // Turns raw benchmark runs into the JSON report (figures with spread, targets) and a readable table.
 import type { CodecRun } from './children.js';
+import type { DashboardRun } from './dashboard.js';
 import { REACTION_BOUNDARIES, type ReactionRun } from './reaction.js';
 import type { SimSpeedRuns } from './sim-speed.js';
 import type { SoakRun } from './soak.js';
@@ -16,7 +17,57 @@ export interface RawResults {
   readonly soakMinutes: number;
   readonly startupTsx: readonly StartupRun[];
   readonly startupBundle: readonly StartupRun[];
+  readonly dashboard: readonly DashboardRun[];
   readonly wire: WireFloor;
+}
+
+/** What the dashboard figures cover (printed with them). */
+export const DASHBOARD_BOUNDARIES =
+  'one process runs a real ControllerSession (stream port) fed 1 kHz telemetry paced to real time, the desk server and its feed; ' +
+  'Chromium draws the page. Blocks of faults alternate: attached (the feed records every frame the host receives, the page draws ' +
+  'them) and detached (nothing recorded, the page idle). Reaction as reactionViaStreamUs. Page frames = the redraws the page makes ' +
+  '(one per report with rows, at most one per animation frame); CPU from CDP SystemInfo.getProcessInfo, percent of one core.';
+
+/** Dashboard figures over the runs that were not skipped; null when every run was (no Chromium). */
+function dashboardFigures(runs: readonly DashboardRun[]) {
+  const measured = runs.filter(
+    (
+      run,
+    ): run is DashboardRun & {
+      attached: NonNullable<DashboardRun['attached']>;
+      detached: NonNullable<DashboardRun['detached']>;
+      flow: NonNullable<DashboardRun['flow']>;
+    } => run.skipped === null && run.attached !== null && run.detached !== null && run.flow !== null,
+  );
+  if (measured.length === 0) return null;
+  const of = (pick: (run: (typeof measured)[number]) => number) => figureOf(measured.map(pick));
+  return {
+    runs: measured.length,
+    faultsPerCondition: measured[0]?.attached.count ?? 0,
+    reactionAttachedUs: {
+      p50: of((run) => run.attached.p50),
+      p99: of((run) => run.attached.p99),
+      max: of((run) => run.attached.max),
+    },
+    reactionDetachedUs: {
+      p50: of((run) => run.detached.p50),
+      p99: of((run) => run.detached.p99),
+      max: of((run) => run.detached.max),
+    },
+    reactionP99Ratio: of((run) => run.attached.p99 / run.detached.p99),
+    reactionP50Ratio: of((run) => run.attached.p50 / run.detached.p50),
+    telemetryFramesPerSecond: of((run) => run.flow.telemetryFramesPerSecond),
+    pageFramesPerSecond: of((run) => run.flow.pageRedrawsPerSecond),
+    pageRowsPerSecond: of((run) => run.flow.pageRowsPerSecond),
+    pagePointsPerSecond: of((run) => run.flow.pagePointsPerSecond),
+    rendererCpuPercent: of((run) => run.flow.rendererCpuPercent),
+    otherChromiumCpuPercent: of((run) => run.flow.otherChromiumCpuPercent),
+    nodeCpuPercent: of((run) => run.flow.nodeCpuPercent),
+    flushMsP99: of((run) => run.flow.flushMs.p99),
+    flushMsMax: of((run) => run.flow.flushMs.max),
+    flushMsP50: of((run) => run.flow.flushMs.p50),
+    flushCpuMsP99: of((run) => run.flow.flushCpuMs.p99),
+  };
 }
 
 export interface TargetCheck {
@@ -70,6 +121,7 @@ export function buildFigures(raw: RawResults) {
     startupBundledMs: figureOf(raw.startupBundle.map((run) => run.spawnToReadyMs)),
     startupModulesLoadedMs: figureOf(raw.startupTsx.map((run) => run.modulesLoadedMs)),
     startupBundledModulesLoadedMs: figureOf(raw.startupBundle.map((run) => run.modulesLoadedMs)),
+    dashboard: dashboardFigures(raw.dashboard),
   };
 }
 
@@ -102,6 +154,29 @@ export function checkTargets(figures: Figures): TargetCheck[] {
     check('heapGrowthMBPerHour', '<= 5', figures.heapGrowthMBPerHour.median, figures.heapGrowthMBPerHour.median <= 5),
     check('startupMs', '<= 300', figures.startupMs.median, figures.startupMs.median <= 300),
     check('startupBundledMs', '<= 300', figures.startupBundledMs.median, figures.startupBundledMs.median <= 300),
+  ];
+}
+
+function dashboardRows(dashboard: Figures['dashboard']): [string, Figure, string][] {
+  if (dashboard === null) return [];
+  return [
+    ['dashboard reaction p50, attached (us)', dashboard.reactionAttachedUs.p50, ''],
+    ['dashboard reaction p50, detached (us)', dashboard.reactionDetachedUs.p50, ''],
+    ['dashboard reaction p99, attached (us)', dashboard.reactionAttachedUs.p99, ''],
+    ['dashboard reaction p99, detached (us)', dashboard.reactionDetachedUs.p99, ''],
+    ['dashboard reaction max, attached (us)', dashboard.reactionAttachedUs.max, ''],
+    ['dashboard reaction max, detached (us)', dashboard.reactionDetachedUs.max, ''],
+    ['  p99 attached / detached', dashboard.reactionP99Ratio, 'same run'],
+    ['dashboard telemetry in (frames/s)', dashboard.telemetryFramesPerSecond, ''],
+    ['page frames per second (redraws)', dashboard.pageFramesPerSecond, ''],
+    ['page points shown per second', dashboard.pagePointsPerSecond, ''],
+    ['page rows shown per second', dashboard.pageRowsPerSecond, ''],
+    ['renderer CPU (% of a core)', dashboard.rendererCpuPercent, ''],
+    ['other Chromium CPU (% of a core)', dashboard.otherChromiumCpuPercent, ''],
+    ['node: host + feed + server CPU (%)', dashboard.nodeCpuPercent, ''],
+    ['dashboard flush p50 (ms, wall)', dashboard.flushMsP50, ''],
+    ['dashboard flush p99 (ms, wall)', dashboard.flushMsP99, ''],
+    ['dashboard flush p99 (ms, CPU)', dashboard.flushCpuMsP99, ''],
   ];
 }
 
@@ -142,6 +217,7 @@ export function formatTable(figures: Figures, targets: readonly TargetCheck[]): 
     ['heapSlopeMBPerHour', figures.heapSlopeMBPerHour, ''],
     ['startupMs (tsx, warm cache)', figures.startupMs, targetOf('startupMs')],
     ['startupBundledMs (esbuild)', figures.startupBundledMs, targetOf('startupBundledMs')],
+    ...dashboardRows(figures.dashboard),
   ];
   const cells = rows.map(([name, figure, target]) => [
     name,

@@ -2,6 +2,7 @@
 import { benchCommand } from './bench-command.js';
 import type { CliCommand } from './command.js';
 import { credentialCommand } from './credential-command.js';
+import { desktopCommand } from './desktop-command.js';
 import { historyCommand } from './history-command.js';
 import { keysCommand } from './keys-command.js';
 import { profileCommand } from './profile-command.js';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CliCommand[] = [
   profileCommand,
   revocationCommand,
   benchCommand,
+  desktopCommand,
 ];
