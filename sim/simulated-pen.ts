@@ -29,7 +29,7 @@ export class SimulatedPen {
   private bootCountValue = 1;
   private rebootInMs = -1;
   private outbox: Uint8Array[] = [];
-  private readonly deviceClock: DeviceClock = { nowMs: () => this.uptimeMsValue };
+  private readonly deviceClock: DeviceClock = { nowTick: () => this.uptimeMsValue >>> 0 };
 
   constructor(options: SimulatedPenOptions) {
     this.hardware = new SimulatedHardware({
