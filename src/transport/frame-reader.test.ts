@@ -79,7 +79,9 @@ describe('FrameReader', () => {
         ).toEqual(['TELEMETRY']);
         continue;
       }
-      const expected = entry.outcome.kind === 'duplicate' ? Reason.WRONG_DIRECTION : entry.outcome.reason;
+      const outcome = entry.outcome;
+      const expected =
+        outcome.kind === 'duplicate' || outcome.kind === 'reused' ? Reason.WRONG_DIRECTION : outcome.reason;
       expect(messages, entry.id).toEqual([]);
       expect(
         rejections.map((rejection) => rejection.reason),
