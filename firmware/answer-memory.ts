@@ -37,7 +37,15 @@ export class AnswerMemory {
    * Stores the answer given to the frame `bytes[offset, offset + length)` with `seq`, evicting the
    * oldest entry. `ack`: ACK with note `code` and `value`, else NAK with reason `code`.
    */
-  remember(seq: number, bytes: Uint8Array, offset: number, length: number, ack: boolean, code: number, value: number): void {
+  remember(
+    seq: number,
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    ack: boolean,
+    code: number,
+    value: number,
+  ): void {
     const slot = this.next;
     this.seqs[slot] = seq;
     const base = slot * MAX_FRAME_BYTES;

@@ -19,6 +19,7 @@ export function appliedDepthUm(requestedUm: number, skuMaxUm: number, sessionLim
 export function depthNote(requestedUm: number, skuMaxUm: number, sessionLimitUm = skuMaxUm): number {
   const capUm = Math.min(skuMaxUm, sessionLimitUm);
   const flooredUm = Math.floor(requestedUm / DEPTH_STEP_UM) * DEPTH_STEP_UM;
-  if (flooredUm > capUm) return capUm < skuMaxUm ? Reason.DEPTH_CLAMPED_TO_SESSION_LIMIT : Reason.DEPTH_CLAMPED_TO_SKU_MAX;
+  if (flooredUm > capUm)
+    return capUm < skuMaxUm ? Reason.DEPTH_CLAMPED_TO_SESSION_LIMIT : Reason.DEPTH_CLAMPED_TO_SKU_MAX;
   return flooredUm === requestedUm ? Reason.NONE : Reason.DEPTH_FLOORED_TO_STEP;
 }

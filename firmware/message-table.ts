@@ -1,6 +1,7 @@
 // The pen's state x command table: what each state does with each sequenced command (source of the table in docs/protocol.md).
 import { PenState, Reason, type CommandName, type PenStateCode, type ReasonCode } from '../src/protocol/index.js';
 import type { PenStateName } from './pen-state.js';
+import { BATTERY_ARM_MIN_MV } from './tuning.js';
 
 /** The command's handler runs (it may still refuse for the conditions in COMMAND_CONDITIONS). */
 export const ACT = 0x100;
@@ -59,7 +60,7 @@ export const COMMAND_EFFECTS: Readonly<Record<CommandName, string>> = {
   SET_DEPTH:
     'sets the depth target, floored to the step and clamped to the effective cap (ACK note DEPTH_FLOORED_TO_STEP, DEPTH_CLAMPED_TO_SESSION_LIMIT or DEPTH_CLAMPED_TO_SKU_MAX; appliedValue the depth)',
   SET_SPEED: 'sets the stroke rate used while armed (appliedValue the rate)',
-  ARM: 'starts the motor and the lease; NAK NO_CARTRIDGE without a cartridge, BATTERY_LOW below 3450 mV',
+  ARM: `starts the motor and the lease; NAK NO_CARTRIDGE without a cartridge, BATTERY_LOW below ${BATTERY_ARM_MIN_MV} mV`,
   DISARM: 'stops the motor and retracts (EVENT_STOPPED STOP_DISARM)',
   HOME: 'starts homing; latches ENCODER_IMPLAUSIBLE when the encoder reading is not a number',
   RESET_FAULT:

@@ -1,6 +1,14 @@
 // The pen's main program: wires the modules, routes link events, and runs the 1 ms control tick.
 import { DEFAULT_TELEMETRY_HZ, LEASE_MS } from '../src/limits/index.js';
-import { Fault, PenState, Reason, SKU_MAX_DEPTH_UM, Sku, type Payload, type ReasonCode } from '../src/protocol/index.js';
+import {
+  Fault,
+  PenState,
+  Reason,
+  SKU_MAX_DEPTH_UM,
+  Sku,
+  type Payload,
+  type ReasonCode,
+} from '../src/protocol/index.js';
 import { CommandDispatcher } from './commands.js';
 import { DepthAxis } from './depth-axis.js';
 import type { FirmwareDiagnostics, PenFirmware } from './diagnostics.js';
