@@ -37,3 +37,4 @@ export {
   type MockPortOptions,
 } from './mock-port.js';
 export { PenSimulation, DEFAULT_NEEDLE_COUNT, type PenSimulationOptions } from './pen-simulation.js';
+export { drawPenDefaults, type CartridgeSpec, type PenDefaults } from './pen-defaults.js';

@@ -1,4 +1,6 @@
 // `mnpen sim-pen`: the desktop simulator: the simulated pen in real time on a serial port (a pty end).
+import type { SerialPortStream } from '@serialport/stream';
+import { DEFAULT_NEEDLE_COUNT, SeededRandom, drawPenDefaults } from '../../sim/index.js';
 import { startRealtimePen } from '../../sim/realtime-pen.js';
 import { Sku } from '../protocol/index.js';
 import { closePenPort, openPenPort, PortOpenError } from '../wiring/open-port.js';
@@ -37,9 +39,16 @@ function parseSimPenArgs(argv: readonly string[]): SimPenArgs | null {
   };
 }
 
-/** Runs until SIGINT or SIGTERM; resolves with 0, or 1 when the port cannot be opened. */
+/** How often a lost port is tried again, ms. */
+const REOPEN_INTERVAL_MS = 500;
+
+/**
+ * Runs until SIGINT or SIGTERM; resolves with 0, or 1 when the port cannot be opened at start.
+ * NOTE: when the host's end goes away (EIO, a closed or vanished pty) the pen runs on (its lease
+ * stops the drive), the loss is reported, and the port is reopened when it comes back.
+ */
 async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> {
-  let port;
+  let port: SerialPortStream;
   try {
     port = await openPenPort({ kind: 'path', path: args.path });
   } catch (error) {
@@ -49,20 +58,58 @@ async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> 
     }
     throw error;
   }
+  const cartridge =
+    args.cartridgeId === undefined
+      ? drawPenDefaults(new SeededRandom(args.seed)).cartridge
+      : { id: args.cartridgeId, needleCount: DEFAULT_NEEDLE_COUNT };
   const pen = startRealtimePen({
     port,
     sku: args.sku === 'pro' ? Sku.PRO : Sku.HOME,
     seed: args.seed,
-    ...(args.cartridgeId === undefined ? {} : { cartridge: { id: args.cartridgeId, needleCount: 12 } }),
+    cartridge,
     ...(args.operatorAreas.length === 0
       ? {}
       : { operatorAreas: args.operatorAreas.map((area) => ({ area, passes: args.attemptPasses })) }),
   });
-  out.stderr(`mnpen sim-pen: ${args.sku} pen on ${args.path}; Ctrl-C to stop`);
+  let stopping = false;
+  let reopenTimer: NodeJS.Timeout | null = null;
+  const reopen = (): void => {
+    reopenTimer = null;
+    openPenPort({ kind: 'path', path: args.path }).then(
+      (next) => {
+        if (stopping) return void closePenPort(next);
+        port = next;
+        watch(next);
+        pen.attach(next);
+        out.stderr(`mnpen sim-pen: ${args.path} open again; waiting for a host`);
+      },
+      () => {
+        if (!stopping) reopenTimer = setTimeout(reopen, REOPEN_INTERVAL_MS);
+      },
+    );
+  };
+  const watch = (watched: SerialPortStream): void => {
+    let lost = false;
+    const onLost = (cause: string): void => {
+      if (lost || stopping) return;
+      lost = true;
+      pen.detach();
+      out.stderr(`mnpen sim-pen: host lost (${cause}); waiting for ${args.path}`);
+      void closePenPort(watched).then(() => (reopenTimer = setTimeout(reopen, REOPEN_INTERVAL_MS)));
+    };
+    watched.on('error', (error: Error) => onLost(error.message));
+    watched.on('close', () => onLost('port closed'));
+  };
+  watch(port);
+  out.stderr(
+    `mnpen sim-pen: ${args.sku} pen on ${args.path}, cartridge ${cartridge.id} (${cartridge.needleCount} needles); Ctrl-C to stop`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  stopping = true;
+  if (reopenTimer !== null) clearTimeout(reopenTimer);
   pen.stop();
   await closePenPort(port);
   return 0;
@@ -78,11 +125,12 @@ Usage:
                          then: mnpen session --port /tmp/host --plan FILE --client ID --screening FILE
   --sku home|pro         pen model (default home: 250 um absolute maximum)
   --seed N               simulation seed (default 1)
-  --cartridge ID         inserted cartridge id (default: derived from the seed)
+  --cartridge ID         inserted cartridge id (default: a fresh one derived from the seed, 12 needles)
   --operator AREAS       comma-separated areas a scripted hand works while the drive runs
   --attempt-passes N     passes the scripted hand tries per area (default 6)
 
-Runs until interrupted (Ctrl-C).
+Runs until interrupted (Ctrl-C). When the host's end goes away the pen says so, runs on (its
+lease stops the needles) and takes the next host when the port is back.
 `;
 
 export const simPenCommand: CliCommand = {
