@@ -1,6 +1,7 @@
 // Entry of one benchmark child process: runs the named benchmark and prints its result as one JSON line.
 import { measureDecode } from './codec.js';
 import { measureFirmata } from './firmata.js';
+import { measurePenSafety } from './pen-safety.js';
 import { measureReaction, type ReactionOptions } from './reaction.js';
 import { measureSimSpeed } from './sim-speed.js';
 import { runSoak, type SoakOptions } from './soak.js';
@@ -32,6 +33,7 @@ const BENCHMARKS: Readonly<Record<BenchmarkName, (options: never) => unknown>> =
   reaction: (options: ReactionOptions) => measureReaction(options),
   sim: (options: { warmSessions: number; seed: number }) => measureSimSpeed(options.warmSessions, options.seed),
   soak: (options: SoakOptions) => runSoak(options),
+  pen: () => measurePenSafety(),
 };
 
 async function main(): Promise<void> {
