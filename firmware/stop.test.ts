@@ -32,7 +32,7 @@ const STOP_RACE_RUNS = 3000;
 
 describe('S13: STOP and ESTOP discard what was queued before them', () => {
   it('S13: over random interleavings (same chunk, split reads, 0-10 ms apart, behind a full queue) the motor never runs after the STOP is processed', () => {
-    let violations = 0;
+    let runsWithMotorAfterStop = 0;
     fc.assert(
       fc.property(
         fc.boolean(),
@@ -42,6 +42,7 @@ describe('S13: STOP and ESTOP discard what was queued before them', () => {
         fc.array(fc.nat(), { maxLength: 8 }),
         fc.array(fc.integer({ min: 0, max: 10 }), { maxLength: 8 }),
         (startArmed, before, after, stop, splitPicks, gapsMs) => {
+          let violations = 0;
           const harness = idleHarness();
           harness.command('SET_DEPTH', { depthUm: 800 });
           if (startArmed) harness.command('ARM', {});
@@ -70,12 +71,13 @@ describe('S13: STOP and ESTOP discard what was queued before them', () => {
             harness.step();
             if (harness.hardware.motorCommandHz > 0) violations++;
           }
+          if (violations > 0) runsWithMotorAfterStop++;
           expect(violations).toBe(0);
         },
       ),
       { seed: 813, numRuns: STOP_RACE_RUNS },
     );
-    expect(violations).toBe(0);
+    expect(runsWithMotorAfterStop).toBe(0);
   });
 
   it('S13: ARM then STOP in one write: the ARM is answered CANCELLED_BY_STOP and the STOP ACK counts it', () => {

@@ -1,15 +1,7 @@
 // In real time over a socat pty: a STOP discards commands queued before it and is never delayed by a realtime flood (S13, S14).
 import { afterEach, expect, it } from 'vitest';
 import { startRealtimePen, type RealtimePen } from '../../sim/realtime-pen.js';
-import {
-  MESSAGES,
-  PenState,
-  PROTOCOL_VERSION,
-  Reason,
-  Sku,
-  encodeFrame,
-  slipEncode,
-} from '../../src/protocol/index.js';
+import { PenState, PROTOCOL_VERSION, Reason, Sku, encodeFrame, slipEncode } from '../../src/protocol/index.js';
 import { tempDir } from '../support/cli.js';
 import { RawHost, openPtyPair, type PtyPair } from '../support/pty-pair.js';
 import { describeWithPrograms } from '../support/system-programs.js';
@@ -75,8 +67,7 @@ describeWithPrograms(['socat'], 'STOP over a real pty, in real time', () => {
           await sleep(pattern.gapMs);
           host.write(stop);
         }
-        const stopType = MESSAGES[pattern.stop].type;
-        await host.waitFor((m) => m.name === 'ACK' && m.payload.ackedType === stopType, 2000, from);
+        await host.waitFor((m) => m.name === 'ACK' && m.payload.ackedSeq === seq, 2000, from);
         races++;
         for (let t = 0; t < 20; t++) {
           if (motor.commandHz > 0) violations++;
@@ -116,7 +107,7 @@ describeWithPrograms(['socat'], 'STOP over a real pty, in real time', () => {
     const from = host.received.length;
     const request = slipEncode(encodeFrame('STATUS_REQUEST', 0, {}));
     host.write(Buffer.concat([...Array.from({ length: 1000 }, () => request), frame('STOP', (seq + 3) & 0xffff)]));
-    await host.waitFor((m) => m.name === 'ACK' && m.payload.ackedType === MESSAGES.STOP.type, 2000, from);
+    await host.waitFor((m) => m.name === 'ACK' && m.payload.ackedSeq === ((seq + 3) & 0xffff), 2000, from);
     await sleep(200);
     const after = host.received.slice(from);
     expect(pen.pen.hardware.motor.commandHz).toBe(0);
