@@ -131,6 +131,14 @@ describe('S1 S18: session depth limit', () => {
     );
   });
 
+  it('S1 S18: HELLO resets the session limit to the SKU maximum', () => {
+    const harness = proHarness();
+    harness.command('SET_DEPTH_LIMIT', { limitUm: 1000 });
+    expect(harness.firmware.diagnostics().capUm).toBe(1000);
+    harness.connect();
+    expect(harness.firmware.diagnostics()).toMatchObject({ capUm: 2500, skuMaxUm: 2500 });
+  });
+
   it('Limiter: the over-depth threshold follows the session limit and never exceeds the SKU maximum + 50 um', () => {
     const limiter = new Limiter(2500);
     limiter.setSessionLimitUm(500);
@@ -142,9 +150,8 @@ describe('S1 S18: session depth limit', () => {
 });
 
 describe('S1 S15: a new HELLO starts a clean session', () => {
-  it('S1 S15: after HELLO the pen is disarmed at depth 0, default speed, default telemetry and the SKU limit', () => {
+  it('S1 S15: after HELLO the pen is disarmed at depth 0, default speed and default telemetry', () => {
     const harness = proHarness();
-    harness.command('SET_DEPTH_LIMIT', { limitUm: 1000 });
     harness.command('SET_DEPTH', { depthUm: 900 });
     harness.command('SET_SPEED', { strokeHz: 140 });
     harness.command('SET_TELEMETRY', { rateHz: 500 });
@@ -156,7 +163,6 @@ describe('S1 S15: a new HELLO starts a clean session', () => {
       targetDepthUm: 0,
       targetStrokeHz: DEFAULT_STROKE_HZ,
       telemetryRateHz: DEFAULT_TELEMETRY_HZ,
-      capUm: 2500,
       lastStopReason: Reason.STOP_LINK_RESET,
     });
     harness.command('ARM', {});
