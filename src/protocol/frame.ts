@@ -73,7 +73,12 @@ export function encodeFrame<N extends MessageName>(name: N, seq: number, payload
  * valid written) when the seq is not a u16, a field is missing, not an integer or out of its range,
  * or `out` is too short. Never throws and allocates nothing: the firmware's transmit path uses it.
  */
-export function encodeFrameInto<N extends MessageName>(out: Uint8Array, name: N, seq: number, payload: Payload<N>): number {
+export function encodeFrameInto<N extends MessageName>(
+  out: Uint8Array,
+  name: N,
+  seq: number,
+  payload: Payload<N>,
+): number {
   const layout = LAYOUT_BY_NAME[name];
   const frameBytes = layout.frameBytes;
   if (out.length < frameBytes || !isInRange(seq, 0, 0xffff)) return 0;

@@ -13,7 +13,13 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import { CommandWindow, seqDistance } from './command-window.js';
 import { FrameReader } from './frame-reader.js';
 import { Heartbeat } from './heartbeat.js';
-import { LinkEvents, REPORT_EVENTS, type LinkEventName, type LinkListeners, type ReportPayloads } from './link-events.js';
+import {
+  LinkEvents,
+  REPORT_EVENTS,
+  type LinkEventName,
+  type LinkListeners,
+  type ReportPayloads,
+} from './link-events.js';
 import { DEFAULT_HEARTBEAT_PERIOD_MS, resolveLinkOptions, type LinkOptions } from './link-options.js';
 import {
   LinkError,
@@ -291,7 +297,8 @@ export class PenLink {
       case 'INFO':
         return this.handleInfo(message.payload);
       default:
-        if (MESSAGES[message.name].kind === 'report') this.emitReport(message as Extract<Message, { name: ReportName }>);
+        if (MESSAGES[message.name].kind === 'report')
+          this.emitReport(message as Extract<Message, { name: ReportName }>);
         return; // host-to-pen messages never reach here: the reader rejects them
     }
   }
