@@ -41,6 +41,8 @@ function parseSimPenArgs(argv: readonly string[]): SimPenArgs | null {
 
 /** How often a lost port is tried again, ms. */
 const REOPEN_INTERVAL_MS = 500;
+/** A host that sent nothing for this long is reported lost (a closed pty end shows no serial event), ms. */
+const HOST_QUIET_MS = 2000;
 
 /**
  * Runs until SIGINT or SIGTERM; resolves with 0, or 1 when the port cannot be opened at start.
@@ -73,6 +75,19 @@ async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> 
   });
   let stopping = false;
   let reopenTimer: NodeJS.Timeout | null = null;
+  let hostActive = false;
+  let lastHostBytesMs = 0;
+  const onHostBytes = (): void => {
+    lastHostBytesMs = performance.now();
+    if (hostActive) return;
+    hostActive = true;
+    out.stderr('mnpen sim-pen: host connected');
+  };
+  const quietTimer = setInterval(() => {
+    if (!hostActive || performance.now() - lastHostBytesMs < HOST_QUIET_MS) return;
+    hostActive = false;
+    out.stderr(`mnpen sim-pen: host lost (nothing received for ${HOST_QUIET_MS / 1000} s); waiting for the next one`);
+  }, REOPEN_INTERVAL_MS);
   const reopen = (): void => {
     reopenTimer = null;
     openPenPort({ kind: 'path', path: args.path }).then(
@@ -97,6 +112,7 @@ async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> 
       out.stderr(`mnpen sim-pen: host lost (${cause}); waiting for ${args.path}`);
       void closePenPort(watched).then(() => (reopenTimer = setTimeout(reopen, REOPEN_INTERVAL_MS)));
     };
+    watched.on('data', onHostBytes);
     watched.on('error', (error: Error) => onLost(error.message));
     watched.on('close', () => onLost('port closed'));
   };
@@ -109,6 +125,7 @@ async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> 
     process.once('SIGTERM', resolve);
   });
   stopping = true;
+  clearInterval(quietTimer);
   if (reopenTimer !== null) clearTimeout(reopenTimer);
   pen.stop();
   await closePenPort(port);

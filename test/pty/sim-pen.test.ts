@@ -66,10 +66,12 @@ describeWithPrograms(['socat'], 'mnpen sim-pen on a pty', () => {
     const { info, arm } = await armOnce(host);
     expect(info).toMatchObject({ name: 'INFO', payload: { cartridgeId: derived.id, needleCount: 12 } });
     expect(arm).toMatchObject({ name: 'ACK', payload: { ackedType: MESSAGES.ARM.type } });
+    expect(simPen.stderr()).toContain('host connected');
     await host.close();
+    await until(() => simPen.stderr().includes('host lost (nothing received'), 5000, 'a quiet host to be reported');
 
     await first.kill();
-    await until(() => simPen.stderr().includes('host lost'), 5000, 'the lost host to be reported');
+    await until(() => simPen.stderr().includes('host lost (port closed)'), 5000, 'the lost port to be reported');
     await sleep(700);
     expect(child?.exitCode).toBeNull();
 
