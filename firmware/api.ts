@@ -7,9 +7,9 @@ export const FIRMWARE_VERSION = { major: 1, minor: 0, patch: 0 } as const;
 
 /** A running firmware instance. Single-threaded: the board calls these, never concurrently. */
 export interface Firmware {
-  /** UART receive interrupt: bytes from the host. Realtime frames (STOP, ESTOP, STATUS_REQUEST) act here, at once. */
+  /** UART receive interrupt: bytes from the host. STOP and ESTOP act here, at once; STATUS_REQUEST is answered at the next tick. */
   onUartReceive(bytes: Uint8Array): void;
-  /** One 1 ms control tick: queued commands, depth axis, drive, limiter, lease, telemetry. */
+  /** One 1 ms control tick: one queued command, depth axis, drive, limiter, lease, telemetry, STATUS. Allocates nothing. */
   tick(): void;
 }
 

@@ -1,9 +1,16 @@
 // Depth axis: the actuator setpoint (slewed while armed, retracted at once on a stop) and homing to the home switch.
+import { Reason } from '../src/protocol/index.js';
+import type { CommandHandlers } from './commands.js';
+import { appliedDepthUm, depthNote } from './depth-command.js';
 import type { PenHardware } from './hal.js';
-import * as tuning from './tuning.js';
-
-// Module-local copies: under tsx and vitest an imported binding is a getter, too slow for the 1 kHz path.
-const { AXIS_TRAVEL_UM, DEPTH_SLEW_UM_PER_MS, HOMING_MARGIN_UM, HOMING_SETTLE_MS, HOMING_SLEW_UM_PER_MS } = tuning;
+import type { Limiter } from './limiter.js';
+import {
+  AXIS_TRAVEL_UM,
+  DEPTH_SLEW_UM_PER_MS,
+  HOMING_MARGIN_UM,
+  HOMING_SETTLE_MS,
+  HOMING_SLEW_UM_PER_MS,
+} from './tuning.js';
 
 /** Outcome of one homing tick. */
 export const HomingStep = { RUNNING: 0, DONE: 1, FAILED: 2 } as const;
@@ -14,7 +21,8 @@ export const HOMING_SEARCH_UM = AXIS_TRAVEL_UM + HOMING_MARGIN_UM;
 
 /**
  * Owns the actuator setpoint, um in encoder coordinates. The firmware leaves the actuator alone
- * until homing starts; from then on `output()` writes the setpoint every tick.
+ * until homing starts; from then on `output()` writes the setpoint every tick. The armed axis
+ * never goes beyond the limiter's effective cap.
  */
 export class DepthAxis {
   private setpoint = 0;
@@ -24,16 +32,30 @@ export class DepthAxis {
   private homingRetractedUm = 0;
   private homingSettleMs = 0;
 
-  constructor(private readonly hardware: PenHardware) {}
+  /** SET_DEPTH: floored to the step, clamped to the effective cap, with the ACK note (S1, S3). */
+  readonly commands: CommandHandlers<'SET_DEPTH'> = {
+    SET_DEPTH: (payload, _receivedAtTick, reply) => {
+      const { skuMaxUm, capUm } = this.limiter;
+      this.target = appliedDepthUm(payload.depthUm, skuMaxUm, capUm);
+      reply.appliedValue = this.target;
+      reply.note = depthNote(payload.depthUm, skuMaxUm, capUm);
+      return Reason.NONE;
+    },
+  };
+
+  constructor(
+    private readonly hardware: PenHardware,
+    private readonly limiter: Limiter,
+  ) {}
 
   /** Present actuator setpoint, um (encoder coordinates). */
   get setpointUm(): number {
     return this.setpoint;
   }
 
-  /** Depth the armed axis moves to (after floor and clamp), um. */
+  /** Depth the armed axis moves to: the SET_DEPTH target held at the effective cap, um. */
   get targetUm(): number {
-    return this.target;
+    return Math.min(this.target, this.limiter.capUm);
   }
 
   /** True once homing zeroed the encoder on the home switch, until `unhome()`. */
@@ -41,9 +63,9 @@ export class DepthAxis {
     return this.homedFlag;
   }
 
-  /** Sets the armed depth, um; already floored and clamped by applyDepthCommand. */
-  setTargetUm(depthUm: number): void {
-    this.target = depthUm;
+  /** Forgets the depth target (a new HELLO): the next ARM stays retracted until SET_DEPTH. */
+  clearTarget(): void {
+    this.target = 0;
   }
 
   /** Forgets the home position (RESET_FAULT): motion needs HOME again (S17). */
@@ -83,8 +105,9 @@ export class DepthAxis {
 
   /** One ARMED tick: extends towards the target at DEPTH_SLEW_UM_PER_MS; a lower target applies at once. */
   stepArmed(): void {
-    if (this.setpoint >= this.target) this.setpoint = this.target;
-    else this.setpoint = Math.min(this.target, this.setpoint + DEPTH_SLEW_UM_PER_MS);
+    const targetUm = this.targetUm;
+    if (this.setpoint >= targetUm) this.setpoint = targetUm;
+    else this.setpoint = Math.min(targetUm, this.setpoint + DEPTH_SLEW_UM_PER_MS);
   }
 
   /**

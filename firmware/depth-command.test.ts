@@ -1,38 +1,60 @@
 // Tests of SET_DEPTH quantisation: floor to the step, clamp to the SKU maximum, and the ACK note (S2, S3, S8).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Reason, Sku } from '../src/protocol/index.js';
-import { applyDepthCommand } from './depth-command.js';
+import { MESSAGES, Reason, Sku } from '../src/protocol/index.js';
+import { appliedDepthUm, depthNote } from './depth-command.js';
 import { FirmwareHarness } from '../test/support/firmware-harness.js';
 
-describe('applyDepthCommand', () => {
+/** The depth and the note the pen applies, as one value for assertions. */
+function applied(requestedUm: number, skuMaxUm: number, sessionLimitUm = skuMaxUm): { depthUm: number; note: number } {
+  return {
+    depthUm: appliedDepthUm(requestedUm, skuMaxUm, sessionLimitUm),
+    note: depthNote(requestedUm, skuMaxUm, sessionLimitUm),
+  };
+}
+
+describe('depth rules', () => {
   it('S3: floors to the 50 um step with DEPTH_FLOORED_TO_STEP, never rounds up', () => {
-    expect(applyDepthCommand(549, 2500)).toEqual({ depthUm: 500, note: Reason.DEPTH_FLOORED_TO_STEP });
-    expect(applyDepthCommand(1, 2500)).toEqual({ depthUm: 0, note: Reason.DEPTH_FLOORED_TO_STEP });
-    expect(applyDepthCommand(2499, 2500)).toEqual({ depthUm: 2450, note: Reason.DEPTH_FLOORED_TO_STEP });
+    expect(applied(549, 2500)).toEqual({ depthUm: 500, note: Reason.DEPTH_FLOORED_TO_STEP });
+    expect(applied(1, 2500)).toEqual({ depthUm: 0, note: Reason.DEPTH_FLOORED_TO_STEP });
+    expect(applied(2499, 2500)).toEqual({ depthUm: 2450, note: Reason.DEPTH_FLOORED_TO_STEP });
   });
 
   it('applies a multiple of the step as sent with note NONE', () => {
-    expect(applyDepthCommand(0, 250)).toEqual({ depthUm: 0, note: Reason.NONE });
-    expect(applyDepthCommand(250, 250)).toEqual({ depthUm: 250, note: Reason.NONE });
-    expect(applyDepthCommand(2500, 2500)).toEqual({ depthUm: 2500, note: Reason.NONE });
+    expect(applied(0, 250)).toEqual({ depthUm: 0, note: Reason.NONE });
+    expect(applied(250, 250)).toEqual({ depthUm: 250, note: Reason.NONE });
+    expect(applied(2500, 2500)).toEqual({ depthUm: 2500, note: Reason.NONE });
   });
 
   it('S2: clamps to the SKU maximum with DEPTH_CLAMPED_TO_SKU_MAX, which wins over the floor note', () => {
-    expect(applyDepthCommand(300, 250)).toEqual({ depthUm: 250, note: Reason.DEPTH_CLAMPED_TO_SKU_MAX });
-    expect(applyDepthCommand(2500, 250)).toEqual({ depthUm: 250, note: Reason.DEPTH_CLAMPED_TO_SKU_MAX });
-    expect(applyDepthCommand(299, 250)).toEqual({ depthUm: 250, note: Reason.DEPTH_FLOORED_TO_STEP });
-    expect(applyDepthCommand(301, 250)).toEqual({ depthUm: 250, note: Reason.DEPTH_CLAMPED_TO_SKU_MAX });
+    expect(applied(300, 250)).toEqual({ depthUm: 250, note: Reason.DEPTH_CLAMPED_TO_SKU_MAX });
+    expect(applied(2500, 250)).toEqual({ depthUm: 250, note: Reason.DEPTH_CLAMPED_TO_SKU_MAX });
+    expect(applied(299, 250)).toEqual({ depthUm: 250, note: Reason.DEPTH_FLOORED_TO_STEP });
+    expect(applied(301, 250)).toEqual({ depthUm: 250, note: Reason.DEPTH_CLAMPED_TO_SKU_MAX });
   });
 
-  it('S1 S3: the applied depth is a step multiple, never above the cap or the request', () => {
+  it('S2: a session limit below the SKU maximum binds with DEPTH_CLAMPED_TO_SESSION_LIMIT', () => {
+    expect(applied(700, 2500, 500)).toEqual({ depthUm: 500, note: Reason.DEPTH_CLAMPED_TO_SESSION_LIMIT });
+    expect(applied(2500, 2500, 500)).toEqual({ depthUm: 500, note: Reason.DEPTH_CLAMPED_TO_SESSION_LIMIT });
+    expect(applied(549, 2500, 500)).toEqual({ depthUm: 500, note: Reason.DEPTH_FLOORED_TO_STEP });
+    expect(applied(450, 2500, 500)).toEqual({ depthUm: 450, note: Reason.NONE });
+    expect(applied(2500, 2500, 2500)).toEqual({ depthUm: 2500, note: Reason.NONE });
+  });
+
+  it('S1 S3: the applied depth is a step multiple, never above either cap or the request', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2500 }), fc.constantFrom(250, 2500), (requestedUm, capUm) => {
-        const { depthUm } = applyDepthCommand(requestedUm, capUm);
-        expect(depthUm % 50).toBe(0);
-        expect(depthUm).toBeLessThanOrEqual(Math.min(capUm, requestedUm));
-        expect(depthUm).toBeGreaterThan(Math.min(capUm, requestedUm) - 50);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2500 }),
+        fc.constantFrom(250, 2500),
+        fc.integer({ min: 0, max: 50 }).map((steps) => steps * 50),
+        (requestedUm, skuMaxUm, sessionLimitUm) => {
+          const depthUm = appliedDepthUm(requestedUm, skuMaxUm, sessionLimitUm);
+          const capUm = Math.min(skuMaxUm, sessionLimitUm);
+          expect(depthUm % 50).toBe(0);
+          expect(depthUm).toBeLessThanOrEqual(Math.min(capUm, requestedUm));
+          expect(depthUm).toBeGreaterThan(Math.min(capUm, requestedUm) - 50);
+        },
+      ),
       { seed: 3, numRuns: 500 },
     );
   });
@@ -45,8 +67,10 @@ describe('SET_DEPTH on the pen', () => {
     harness.connect();
     expect(harness.command('SET_DEPTH', { depthUm: 2500 }).payload).toEqual({
       ackedSeq: harness.nextSeq - 1,
+      ackedType: MESSAGES.SET_DEPTH.type,
       note: Reason.DEPTH_CLAMPED_TO_SKU_MAX,
       appliedValue: 250,
+      expectedSeq: harness.nextSeq,
     });
     expect(harness.command('ARM', {}).name).toBe('ACK');
     let maxSetpointUm = 0;

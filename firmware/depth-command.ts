@@ -1,21 +1,25 @@
-// SET_DEPTH rule: floor to the actuator step, then clamp to the SKU's absolute maximum, with the ACK note.
+// Depth rules of SET_DEPTH and SET_DEPTH_LIMIT: floor to the actuator step, then clamp to the binding cap, with the ACK note.
 import { DEPTH_STEP_UM, Reason } from '../src/protocol/index.js';
 
-/** Result of applying SET_DEPTH: the depth the axis will use and the ACK note explaining it. */
-export interface AppliedDepth {
-  readonly depthUm: number;
-  readonly note: number;
+/**
+ * The depth the pen applies for `requestedUm`: floored to DEPTH_STEP_UM, then clamped to
+ * `sessionLimitUm` (never above `skuMaxUm`). S3: quantisation never rounds up past a cap.
+ * `requestedUm` is range-checked by the frame decoder (0-2500 um); both caps are step multiples.
+ */
+export function appliedDepthUm(requestedUm: number, skuMaxUm: number, sessionLimitUm = skuMaxUm): number {
+  const flooredUm = Math.floor(requestedUm / DEPTH_STEP_UM) * DEPTH_STEP_UM;
+  return Math.min(flooredUm, skuMaxUm, sessionLimitUm);
 }
 
 /**
- * Floors `requestedUm` to DEPTH_STEP_UM, then clamps it to `capUm` (S3: quantisation never rounds
- * up past a cap). Note: DEPTH_CLAMPED_TO_SKU_MAX when clamped, else DEPTH_FLOORED_TO_STEP when
- * floored, else NONE. `requestedUm` is already range-checked by the frame decoder (0-2500 um);
- * `capUm` is a multiple of the step.
+ * The ACK note for `requestedUm`: DEPTH_CLAMPED_TO_SESSION_LIMIT when a session limit below the SKU
+ * maximum bound it, DEPTH_CLAMPED_TO_SKU_MAX when the SKU maximum bound it, else
+ * DEPTH_FLOORED_TO_STEP when floored, else NONE.
  */
-export function applyDepthCommand(requestedUm: number, capUm: number): AppliedDepth {
+export function depthNote(requestedUm: number, skuMaxUm: number, sessionLimitUm = skuMaxUm): number {
+  const capUm = Math.min(skuMaxUm, sessionLimitUm);
   const flooredUm = Math.floor(requestedUm / DEPTH_STEP_UM) * DEPTH_STEP_UM;
-  if (flooredUm > capUm) return { depthUm: capUm, note: Reason.DEPTH_CLAMPED_TO_SKU_MAX };
-  if (flooredUm !== requestedUm) return { depthUm: flooredUm, note: Reason.DEPTH_FLOORED_TO_STEP };
-  return { depthUm: flooredUm, note: Reason.NONE };
+  if (flooredUm > capUm)
+    return capUm < skuMaxUm ? Reason.DEPTH_CLAMPED_TO_SESSION_LIMIT : Reason.DEPTH_CLAMPED_TO_SKU_MAX;
+  return flooredUm === requestedUm ? Reason.NONE : Reason.DEPTH_FLOORED_TO_STEP;
 }

@@ -8,6 +8,8 @@ export interface FirmwareDiagnostics {
   readonly state: PenStateCode;
   readonly faultCode: number;
   readonly lastStopReason: number;
+  /** Transitions the state machine refused (a firmware bug; tests assert 0). */
+  readonly refusedTransitions: number;
   readonly connected: boolean;
   readonly expectedSeq: number;
   readonly queueLength: number;
@@ -15,7 +17,10 @@ export interface FirmwareDiagnostics {
   readonly refusedFrames: number;
   readonly transmitEncodeErrors: number;
   readonly configValid: boolean;
+  /** The limiter's effective cap: the session depth limit, at most the SKU maximum, um. */
   readonly capUm: number;
+  /** The SKU's absolute maximum from the checked configuration, um. */
+  readonly skuMaxUm: number;
   readonly leaseMs: number;
   readonly homed: boolean;
   readonly setpointUm: number;

@@ -1,8 +1,8 @@
 // Hardware interface the firmware is written against; sim/ implements it, a real board would too.
 
-/** Monotonic device time: integer milliseconds since power-on. One control tick = 1 ms. */
+/** Device time: the control tick counter since power-on, a u32 that wraps every 2^32 ticks (49.7 days). 1 tick = 1 ms. */
 export interface DeviceClock {
-  nowMs(): number;
+  nowTick(): number;
 }
 
 /** Cartridge as read from its id chip. */
@@ -37,6 +37,6 @@ export interface PenHardware {
   readCartridge(): CartridgeReading | null;
   /** Non-volatile configuration block, as stored (integrity is checked by the firmware). */
   readConfigBlock(): Uint8Array;
-  /** UART transmit towards the host. */
+  /** UART transmit towards the host. The bytes are valid only during the call (the firmware reuses its buffer). */
   uartWrite(bytes: Uint8Array): void;
 }

@@ -12,37 +12,34 @@ import { batteryPercentFromMv } from './supply.js';
 import { clampInt } from './telemetry.js';
 
 /**
- * Builds INFO from the active configuration (the fallback one when the stored block is corrupt),
- * its CRC, the last sensor readings, the pen state and the sequence number the next command must carry.
- * Every field is within its wire range.
+ * Fills INFO from the active configuration (the fallback one when the stored block is corrupt),
+ * its CRC, the last sensor readings and the pen state; the link sets nextSeq. Every field is within
+ * its wire range. Allocates nothing.
  */
-export function buildInfoPayload(
+export function fillInfoPayload(
+  info: Payload<'INFO'>,
   config: PenConfig,
   configCrc: number,
   sensors: Sensors,
   state: number,
   faultCode: number,
-  nextSeq: number,
-): Payload<'INFO'> {
-  return {
-    protocolVersion: PROTOCOL_VERSION,
-    firmwareMajor: FIRMWARE_VERSION.major,
-    firmwareMinor: FIRMWARE_VERSION.minor,
-    firmwarePatch: FIRMWARE_VERSION.patch,
-    sku: config.sku,
-    serialNumber: config.serialNumber >>> 0,
-    maxDepthUm: SKU_MAX_DEPTH_UM[config.sku],
-    depthStepUm: DEPTH_STEP_UM,
-    minStrokeHz: STROKE_RANGE_HZ.min,
-    maxStrokeHz: STROKE_RANGE_HZ.max,
-    leaseMs: config.leaseMs,
-    cartridgeId: sensors.cartridgeId >>> 0,
-    needleCount: clampInt(sensors.needleCount, 0, 0xff),
-    batteryPercent: batteryPercentFromMv(sensors.batteryMv),
-    batteryMv: clampInt(sensors.batteryMv, 0, 0xffff),
-    configCrc,
-    nextSeq,
-    state,
-    faultCode,
-  };
+): void {
+  info.protocolVersion = PROTOCOL_VERSION;
+  info.firmwareMajor = FIRMWARE_VERSION.major;
+  info.firmwareMinor = FIRMWARE_VERSION.minor;
+  info.firmwarePatch = FIRMWARE_VERSION.patch;
+  info.sku = config.sku;
+  info.serialNumber = config.serialNumber >>> 0;
+  info.maxDepthUm = SKU_MAX_DEPTH_UM[config.sku];
+  info.depthStepUm = DEPTH_STEP_UM;
+  info.minStrokeHz = STROKE_RANGE_HZ.min;
+  info.maxStrokeHz = STROKE_RANGE_HZ.max;
+  info.leaseMs = config.leaseMs;
+  info.cartridgeId = sensors.cartridgeId >>> 0;
+  info.needleCount = clampInt(sensors.needleCount, 0, 0xff);
+  info.batteryPercent = batteryPercentFromMv(sensors.batteryMv);
+  info.batteryMv = clampInt(sensors.batteryMv, 0, 0xffff);
+  info.configCrc = configCrc;
+  info.state = state;
+  info.faultCode = faultCode;
 }

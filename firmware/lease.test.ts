@@ -76,16 +76,69 @@ describe('S10: drive lease', () => {
     expect(harness.nowMs() - armedAtMs).toBe(200);
   });
 
-  it('ARM while armed is ACKed and renews the lease; heartbeats keep the drive up for seconds', () => {
+  it('S10: only HEARTBEAT renews the lease: ARM every 50 ms while armed is ACKed and still lapses at 200 ms', () => {
+    const harness = new FirmwareHarness();
+    harness.boot();
+    harness.connect();
+    harness.command('SET_DEPTH', { depthUm: 500 });
+    harness.sendFrame('ARM', harness.nextSeq++, {});
+    const armMs = harness.nowMs();
+    let lapsedAfterMs = -1;
+    for (let ms = 1; ms <= 1000 && lapsedAfterMs < 0; ms++) {
+      if (ms % 50 === 0) {
+        const answer = harness.command('ARM', {});
+        if (harness.firmware.diagnostics().state === PenState.ARMED) expect(answer.name).toBe('ACK');
+      } else {
+        harness.step();
+      }
+      if (harness.firmware.diagnostics().state !== PenState.ARMED) lapsedAfterMs = harness.nowMs() - armMs;
+    }
+    expect(lapsedAfterMs).toBe(200);
+    expect(harness.firmware.diagnostics().lastStopReason).toBe(Reason.STOP_LEASE_LAPSED);
+  });
+
+  it('S10: other commands (SET_DEPTH, SET_SPEED, SET_TELEMETRY, DISARM while idle) never renew the lease', () => {
+    const harness = new FirmwareHarness();
+    harness.boot();
+    harness.arm(500);
+    const armedAtMs = harness.nowMs() - 1;
+    for (let ms = 0; ms < 400 && harness.firmware.diagnostics().state === PenState.ARMED; ms += 3) {
+      harness.command('SET_DEPTH', { depthUm: 500 });
+      harness.command('SET_SPEED', { strokeHz: 100 });
+      harness.command('SET_TELEMETRY', { rateHz: 0 });
+    }
+    expect(harness.nowMs() - armedAtMs).toBeLessThanOrEqual(202);
+    expect(harness.firmware.diagnostics().lastStopReason).toBe(Reason.STOP_LEASE_LAPSED);
+  });
+
+  it('S10: heartbeats keep the drive up for seconds', () => {
     const harness = new FirmwareHarness();
     harness.boot();
     harness.arm(500);
     harness.stepWithHeartbeats(3000, 150);
     expect(harness.firmware.diagnostics().state).toBe(PenState.ARMED);
-    harness.step(150);
-    expect(harness.command('ARM', {}).name).toBe('ACK');
-    harness.step(150);
-    expect(harness.firmware.diagnostics().state).toBe(PenState.ARMED);
+  });
+
+  it('S10: the lease lapses on time across the u32 tick wrap (49.7 days of uptime)', () => {
+    for (const lastHeartbeatBeforeWrap of [1, 50, 199, 200, 201]) {
+      const startTick = 0x1_0000_0000 - 2000;
+      const harness = new FirmwareHarness({ startTick });
+      harness.boot();
+      harness.arm(500);
+      const heartbeatsUntil = 2000 - lastHeartbeatBeforeWrap - harness.elapsedTicks;
+      harness.stepWithHeartbeats(heartbeatsUntil, 40);
+      harness.sendFrame('HEARTBEAT', harness.nextSeq++, {});
+      const lastHeartbeatElapsed = harness.elapsedTicks;
+      harness.stepUntil(() => harness.firmware.diagnostics().state !== PenState.ARMED, 1000);
+      expect(
+        harness.elapsedTicks - lastHeartbeatElapsed,
+        `heartbeat ${lastHeartbeatBeforeWrap} ticks before the wrap`,
+      ).toBe(200);
+      expect(harness.framesNamed('EVENT_STOPPED').at(-1)?.payload).toEqual({
+        deviceTickMs: harness.nowTick(),
+        reason: Reason.STOP_LEASE_LAPSED,
+      });
+    }
   });
 
   it('reports LEASE_VALID only while armed under a valid lease', () => {
@@ -106,6 +159,20 @@ describe('S10: drive lease', () => {
 });
 
 describe('Lease', () => {
+  it('S10: is valid for exactly leaseMs ticks across the wrap; a renewal from before the last one is ignored', () => {
+    const lease = new Lease(100);
+    lease.start(0xffff_ffc0);
+    expect([lease.isValid(0xffff_ffff), lease.isValid(0x23), lease.hasLapsed(0x23), lease.hasLapsed(0x24)]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    lease.renew(0x10);
+    lease.renew(0xffff_fff0);
+    expect([lease.hasLapsed(0x73), lease.hasLapsed(0x74)]).toEqual([false, true]);
+  });
+
   it('is valid for exactly leaseMs after the last renewal and ignores renewals when inactive', () => {
     const lease = new Lease(100);
     lease.renew(10);

@@ -1,4 +1,4 @@
-// Tests of the pen's link rules: sequencing, duplicates, replays, realtime bypass, refusals and drops (S8, S14, S15).
+// Tests of the pen's link rules: sequencing, whole-frame duplicates, replays, the queue, refusals and drops (S8, S14, S15).
 import { DEFAULT_STROKE_HZ } from '../src/limits/index.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   encodeFrame,
   slipEncode,
   type Message,
+  type MessageName,
 } from '../src/protocol/index.js';
 import { FirmwareHarness, type MessageOf } from '../test/support/firmware-harness.js';
 
@@ -37,11 +38,21 @@ function nak(message: Message | undefined): MessageOf<'NAK'>['payload'] {
   return message.payload;
 }
 
+/** The ACK payload the pen sends for command `name` with `seq` (v2: the answered type and the next expected seq). */
+function ackOf(name: MessageName, seq: number, note = 0, appliedValue = 0): MessageOf<'ACK'>['payload'] {
+  return { ackedSeq: seq, ackedType: MESSAGES[name].type, note, appliedValue, expectedSeq: (seq + 1) & 0xffff };
+}
+
+/** A NAK payload: `type` is the refused frame's type byte. */
+function nakOf(seq: number, type: number, reason: number, expectedSeq: number): MessageOf<'NAK'>['payload'] {
+  return { refusedSeq: seq, refusedType: type, reason, expectedSeq };
+}
+
 describe('HELLO and connection', () => {
   it('answers HELLO with any seq by INFO; each HELLO moves the expected seq by 0x4000 plus < 0x400', () => {
     const harness = idleHarness();
     const first = harness.connect();
-    expect(first.protocolVersion).toBe(1);
+    expect(first.protocolVersion).toBe(2);
     expect(first.state).toBe(PenState.IDLE);
     const second = harness.connect();
     const moved = (second.nextSeq - first.nextSeq + 0x10000) & 0xffff;
@@ -54,17 +65,19 @@ describe('HELLO and connection', () => {
     const harness = idleHarness();
     harness.sendFrame('SET_DEPTH', 0, { depthUm: 500 });
     harness.step();
-    expect(nak(harness.answerFor(0))).toEqual({ refusedSeq: 0, reason: Reason.NOT_CONNECTED, expectedSeq: 0 });
+    expect(nak(harness.answerFor(0))).toEqual(nakOf(0, MESSAGES.SET_DEPTH.type, Reason.NOT_CONNECTED, 0));
     expect(harness.firmware.diagnostics().targetDepthUm).toBe(0);
   });
 
-  it('answers a HELLO of another protocol version with INFO but stays not connected', () => {
+  it('S15: a v1 HELLO is answered by INFO (version 2) and its commands by NAK PROTOCOL_UNSUPPORTED, acting on none', () => {
     const harness = idleHarness();
-    const info = harness.connect(2);
-    expect(info.protocolVersion).toBe(1);
+    const info = harness.connect(1);
+    expect(info.protocolVersion).toBe(2);
     expect(harness.firmware.diagnostics().connected).toBe(false);
-    expect(nak(harness.command('SET_SPEED', { strokeHz: 80 })).reason).toBe(Reason.NOT_CONNECTED);
-    harness.connect(1);
+    expect(nak(harness.command('SET_DEPTH', { depthUm: 800 })).reason).toBe(Reason.PROTOCOL_UNSUPPORTED);
+    expect(nak(harness.command('ARM', {})).reason).toBe(Reason.PROTOCOL_UNSUPPORTED);
+    expect(harness.firmware.diagnostics()).toMatchObject({ state: PenState.IDLE, targetDepthUm: 0 });
+    harness.connect(2);
     expect(harness.command('SET_SPEED', { strokeHz: 80 }).name).toBe('ACK');
   });
 
@@ -92,14 +105,12 @@ describe('sequencing', () => {
     const { nextSeq } = harness.connect();
     harness.sendFrame('SET_DEPTH', (nextSeq + 1) & 0xffff, { depthUm: 700 });
     harness.step();
-    expect(nak(harness.answerFor((nextSeq + 1) & 0xffff))).toEqual({
-      refusedSeq: (nextSeq + 1) & 0xffff,
-      reason: Reason.SEQUENCE_UNEXPECTED,
-      expectedSeq: nextSeq,
-    });
+    expect(nak(harness.answerFor((nextSeq + 1) & 0xffff))).toEqual(
+      nakOf((nextSeq + 1) & 0xffff, MESSAGES.SET_DEPTH.type, Reason.SEQUENCE_UNEXPECTED, nextSeq),
+    );
     expect(harness.firmware.diagnostics().targetDepthUm).toBe(0);
     const answer = harness.command('SET_DEPTH', { depthUm: 700 });
-    expect(answer.payload).toEqual({ ackedSeq: nextSeq, note: Reason.NONE, appliedValue: 700 });
+    expect(answer.payload).toEqual(ackOf('SET_DEPTH', nextSeq, Reason.NONE, 700));
     expect(harness.firmware.diagnostics().expectedSeq).toBe((nextSeq + 1) & 0xffff);
   });
 
@@ -111,11 +122,28 @@ describe('sequencing', () => {
     harness.take();
     harness.sendFrame('SET_DEPTH', nextSeq, { depthUm: 500 });
     harness.step();
-    expect(harness.take().map((m) => [m.name, m.payload])).toEqual([
-      ['ACK', { ackedSeq: nextSeq, note: Reason.NONE, appliedValue: 500 }],
-    ]);
+    expect(harness.take().map((m) => [m.name, m.payload])).toEqual([['ACK', ackOf('SET_DEPTH', nextSeq, 0, 500)]]);
     expect(harness.firmware.diagnostics().targetDepthUm).toBe(300);
     expect(harness.firmware.diagnostics().expectedSeq).toBe((nextSeq + 2) & 0xffff);
+  });
+
+  it('S15: a recent seq carried by a different frame is refused SEQUENCE_REUSED, never answered with the old ACK', () => {
+    const harness = idleHarness();
+    const { nextSeq } = harness.connect();
+    harness.command('SET_DEPTH', { depthUm: 500 });
+    harness.take();
+    harness.sendFrame('ARM', nextSeq, {});
+    harness.sendFrame('SET_DEPTH', nextSeq, { depthUm: 550 });
+    harness.step(2);
+    expect(harness.take().map((m) => m.payload)).toEqual([
+      nakOf(nextSeq, MESSAGES.ARM.type, Reason.SEQUENCE_REUSED, (nextSeq + 1) & 0xffff),
+      nakOf(nextSeq, MESSAGES.SET_DEPTH.type, Reason.SEQUENCE_REUSED, (nextSeq + 1) & 0xffff),
+    ]);
+    expect(harness.firmware.diagnostics()).toMatchObject({
+      state: PenState.IDLE,
+      targetDepthUm: 500,
+      expectedSeq: (nextSeq + 1) & 0xffff,
+    });
   });
 
   it('S15: a duplicate of a refused command gets the same NAK again', () => {
@@ -125,11 +153,9 @@ describe('sequencing', () => {
     harness.take();
     harness.sendFrame('RESET_FAULT', nextSeq, {});
     harness.step();
-    expect(nak(harness.answerFor(nextSeq))).toEqual({
-      refusedSeq: nextSeq,
-      reason: Reason.NO_FAULT,
-      expectedSeq: (nextSeq + 1) & 0xffff,
-    });
+    expect(nak(harness.answerFor(nextSeq))).toEqual(
+      nakOf(nextSeq, MESSAGES.RESET_FAULT.type, Reason.NO_FAULT, (nextSeq + 1) & 0xffff),
+    );
   });
 
   it('remembers exactly the last 8 answers', () => {
@@ -155,10 +181,9 @@ describe('sequencing', () => {
     for (const bytes of recorded) harness.sendBytes(bytes);
     harness.step(3);
     harness.sendFrame('DISARM', (nextSeq + 3) & 0xffff, {});
-    harness.sendFrame('SET_DEPTH', (nextSeq + 4) & 0xffff, { depthUm: 250 });
-    harness.step(2);
-    expect(harness.firmware.diagnostics().targetDepthUm).toBe(250);
+    harness.step(1);
     harness.connect();
+    harness.command('SET_DEPTH', { depthUm: 250 });
     harness.take();
     for (const bytes of recorded) harness.sendBytes(bytes);
     harness.step(5);
@@ -171,7 +196,7 @@ describe('sequencing', () => {
     const diagnostics = harness.firmware.diagnostics();
     expect(diagnostics.state).toBe(PenState.IDLE);
     expect(diagnostics.targetDepthUm).toBe(250);
-    expect(diagnostics.targetStrokeHz).toBe(150);
+    expect(diagnostics.targetStrokeHz).toBe(DEFAULT_STROKE_HZ);
   });
 
   it('wraps the sequence number from 0xffff to 0', () => {
@@ -179,9 +204,9 @@ describe('sequencing', () => {
     do harness.connect();
     while (harness.nextSeq < 0xc000 || harness.nextSeq > 0xfffe);
     while (harness.nextSeq !== 0xfffe) harness.command('HEARTBEAT', {});
-    expect(harness.command('HEARTBEAT', {}).payload).toEqual({ ackedSeq: 0xfffe, note: 0, appliedValue: 0 });
-    expect(harness.command('HEARTBEAT', {}).payload).toEqual({ ackedSeq: 0xffff, note: 0, appliedValue: 0 });
-    expect(harness.command('HEARTBEAT', {}).payload).toEqual({ ackedSeq: 0, note: 0, appliedValue: 0 });
+    expect(harness.command('HEARTBEAT', {}).payload).toEqual(ackOf('HEARTBEAT', 0xfffe));
+    expect(harness.command('HEARTBEAT', {}).payload).toEqual(ackOf('HEARTBEAT', 0xffff));
+    expect(harness.command('HEARTBEAT', {}).payload).toEqual(ackOf('HEARTBEAT', 0));
   });
 
   it('stamps pen-to-host frames with its own consecutive transmit counter', () => {
@@ -200,47 +225,13 @@ describe('command queue', () => {
     const { nextSeq } = harness.connect();
     for (let i = 0; i < 9; i++) harness.sendFrame('HEARTBEAT', (nextSeq + i) & 0xffff, {});
     expect(harness.take().map((m) => [m.name, m.payload])).toEqual([
-      ['NAK', { refusedSeq: (nextSeq + 8) & 0xffff, reason: Reason.QUEUE_FULL, expectedSeq: nextSeq }],
+      ['NAK', nakOf((nextSeq + 8) & 0xffff, MESSAGES.HEARTBEAT.type, Reason.QUEUE_FULL, nextSeq)],
     ]);
     expect(harness.firmware.diagnostics().queueLength).toBe(8);
     harness.step(8);
     expect(harness.take().map((m) => m.name === 'ACK' && m.payload.ackedSeq)).toEqual(
       Array.from({ length: 8 }, (_, i) => (nextSeq + i) & 0xffff),
     );
-  });
-});
-
-describe('realtime frames', () => {
-  it('STOP acts on receipt, ahead of queued commands and whatever its seq', () => {
-    const harness = idleHarness();
-    harness.arm(1000);
-    harness.step(50);
-    for (let i = 0; i < 5; i++) harness.sendFrame('HEARTBEAT', (harness.nextSeq + i) & 0xffff, {});
-    harness.take();
-    harness.sendFrame('STOP', 0xbeef, {});
-    expect(harness.hardware.motorCommandHz).toBe(0);
-    expect(harness.hardware.actuatorSetpointUm).toBe(0);
-    expect(harness.firmware.diagnostics().state).toBe(PenState.IDLE);
-    expect(harness.firmware.diagnostics().queueLength).toBe(5);
-    expect(harness.take().map((m) => [m.name, m.payload])).toEqual([
-      ['EVENT_STOPPED', { deviceTickMs: harness.nowMs(), reason: Reason.STOP_HOST }],
-      ['ACK', { ackedSeq: 0xbeef, note: 0, appliedValue: 0 }],
-    ]);
-  });
-
-  it('STATUS_REQUEST is answered by one STATUS at once, also before HELLO', () => {
-    const harness = idleHarness();
-    harness.sendFrame('STATUS_REQUEST', 3, {});
-    const frames = harness.take();
-    expect(frames.map((m) => m.name)).toEqual(['STATUS']);
-    expect(frames[0]?.name === 'STATUS' && frames[0].payload.state).toBe(PenState.IDLE);
-  });
-
-  it('ESTOP before HELLO latches FAULT ESTOP and is acknowledged', () => {
-    const harness = idleHarness();
-    harness.sendFrame('ESTOP', 9, {});
-    expect(harness.take().map((m) => m.name)).toEqual(['EVENT_FAULT', 'ACK']);
-    expect(harness.firmware.diagnostics().faultCode).toBe(0x30);
   });
 });
 
@@ -256,11 +247,11 @@ describe('S8 S14: refused and dropped frames', () => {
     harness.sendBytes(slipEncode(rawFrame(s(4), 0x1f, []))); // unknown command id
     harness.step(5);
     expect(harness.take().map((m) => [m.name, m.payload])).toEqual([
-      ['NAK', { refusedSeq: s(0), reason: Reason.DEPTH_OUT_OF_RANGE, expectedSeq: s(1) }],
-      ['NAK', { refusedSeq: s(1), reason: Reason.SPEED_OUT_OF_RANGE, expectedSeq: s(2) }],
-      ['NAK', { refusedSeq: s(2), reason: Reason.TELEMETRY_RATE_OUT_OF_RANGE, expectedSeq: s(3) }],
-      ['NAK', { refusedSeq: s(3), reason: Reason.PAYLOAD_LENGTH, expectedSeq: s(4) }],
-      ['NAK', { refusedSeq: s(4), reason: Reason.UNKNOWN_TYPE, expectedSeq: s(5) }],
+      ['NAK', nakOf(s(0), 0x11, Reason.DEPTH_OUT_OF_RANGE, s(1))],
+      ['NAK', nakOf(s(1), 0x12, Reason.SPEED_OUT_OF_RANGE, s(2))],
+      ['NAK', nakOf(s(2), 0x17, Reason.TELEMETRY_RATE_OUT_OF_RANGE, s(3))],
+      ['NAK', nakOf(s(3), 0x11, Reason.PAYLOAD_LENGTH, s(4))],
+      ['NAK', nakOf(s(4), 0x1f, Reason.UNKNOWN_TYPE, s(5))],
     ]);
     const diagnostics = harness.firmware.diagnostics();
     expect([diagnostics.targetDepthUm, diagnostics.targetStrokeHz, diagnostics.telemetryRateHz]).toEqual([
@@ -277,9 +268,9 @@ describe('S8 S14: refused and dropped frames', () => {
     harness.sendBytes(slipEncode(rawFrame(6, MESSAGES.STOP.type, [1])));
     harness.sendBytes(slipEncode(rawFrame(7, 0x7e, [])));
     expect(harness.take().map((m) => m.payload)).toEqual([
-      { refusedSeq: 5, reason: Reason.WRONG_DIRECTION, expectedSeq: nextSeq },
-      { refusedSeq: 6, reason: Reason.PAYLOAD_LENGTH, expectedSeq: nextSeq },
-      { refusedSeq: 7, reason: Reason.UNKNOWN_TYPE, expectedSeq: nextSeq },
+      nakOf(5, MESSAGES.EVENT_STOPPED.type, Reason.WRONG_DIRECTION, nextSeq),
+      nakOf(6, MESSAGES.STOP.type, Reason.PAYLOAD_LENGTH, nextSeq),
+      nakOf(7, 0x7e, Reason.UNKNOWN_TYPE, nextSeq),
     ]);
     expect(harness.firmware.diagnostics().refusedFrames).toBe(3);
   });
@@ -305,11 +296,7 @@ describe('S8 S14: refused and dropped frames', () => {
     expect(harness.firmware.dropCount(Reason.FRAME_OVERSIZE)).toBe(1);
     expect(harness.firmware.dropCount(Reason.FRAME_BAD_ESCAPE)).toBe(1);
     expect(harness.firmware.diagnostics().droppedFrames).toBe(5);
-    expect(harness.command('SET_DEPTH', { depthUm: 500 }).payload).toEqual({
-      ackedSeq: nextSeq,
-      note: Reason.NONE,
-      appliedValue: 500,
-    });
+    expect(harness.command('SET_DEPTH', { depthUm: 500 }).payload).toEqual(ackOf('SET_DEPTH', nextSeq, 0, 500));
   });
 
   it('S14: random bytes never crash the pen and never make it act', () => {

@@ -80,11 +80,13 @@ describe('stroke drive', () => {
     harness.boot();
     harness.connect();
     harness.sendFrame('STATUS_REQUEST', 0, {});
+    harness.step();
     expect(harness.framesNamed('STATUS').at(-1)?.payload).toMatchObject({ strokeCount: 0, commandedStrokeHz: 0 });
     harness.arm(500, 100);
     harness.stepWithHeartbeats(1000);
     harness.take();
     harness.sendFrame('STATUS_REQUEST', 0, {});
+    harness.step();
     const status = harness.framesNamed('STATUS').at(-1)?.payload;
     expect(status?.strokeCount).toBe(harness.hardware.readStrokeCounter() - 5000);
     expect(status?.commandedStrokeHz).toBe(100);

@@ -1,11 +1,9 @@
 // Stroke drive: motor spin-up ramp, stroke rate from the tachometer, stall and over-current detection (S12).
-import { Fault, type FaultCode } from '../src/protocol/index.js';
+import { DEFAULT_STROKE_HZ } from '../src/limits/index.js';
+import { Fault, Reason, type FaultCode } from '../src/protocol/index.js';
+import type { CommandHandlers } from './commands.js';
 import type { PenHardware } from './hal.js';
-import * as tuning from './tuning.js';
-
-// Module-local copies: under tsx and vitest an imported binding is a getter, too slow for the 1 kHz path.
-const {
-  DEFAULT_STROKE_HZ,
+import {
   MOTOR_RAMP_HZ_PER_MS,
   OVER_CURRENT_CONFIRM_MS,
   OVER_CURRENT_LIMIT_MA,
@@ -13,8 +11,7 @@ const {
   STALL_CONFIRM_MS,
   STALL_RATE_PERCENT,
   STROKE_RATE_WINDOW_MS,
-} = tuning;
-const FAULT_NONE = Fault.NONE;
+} from './tuning.js';
 
 /**
  * The needle motor. While running, the motor command ramps up to the target rate; a lower target
@@ -32,6 +29,15 @@ export class StrokeDrive {
   private strokes = 0;
   private readonly counterHistory = new Float64Array(STROKE_RATE_WINDOW_MS);
   private historyIndex = 0;
+
+  /** SET_SPEED: the rate used while running (range-checked by the decoder, 50-150 Hz). */
+  readonly commands: CommandHandlers<'SET_SPEED'> = {
+    SET_SPEED: (payload, _receivedAtTick, reply) => {
+      this.target = payload.strokeHz;
+      reply.appliedValue = payload.strokeHz;
+      return Reason.NONE;
+    },
+  };
 
   /** `bootCounter`: the tachometer reading at boot; strokes are counted from it. */
   constructor(
@@ -65,9 +71,9 @@ export class StrokeDrive {
     return this.strokes;
   }
 
-  /** Sets the target rate, Hz (50-150, range-checked by the decoder). A higher rate restarts spin-up. */
-  setTargetHz(strokeHz: number): void {
-    this.target = strokeHz;
+  /** Back to the default rate, DEFAULT_STROKE_HZ (a new HELLO). */
+  resetTarget(): void {
+    this.target = DEFAULT_STROKE_HZ;
   }
 
   /** Starts the motor: the command ramps from 0. */
@@ -104,7 +110,7 @@ export class StrokeDrive {
   step(motorCurrentMa: number): FaultCode {
     this.overCurrentMs = motorCurrentMa > OVER_CURRENT_LIMIT_MA ? this.overCurrentMs + 1 : 0;
     if (this.overCurrentMs >= OVER_CURRENT_CONFIRM_MS) return Fault.OVER_CURRENT;
-    if (!this.runningFlag) return FAULT_NONE;
+    if (!this.runningFlag) return Fault.NONE;
     if (this.command < this.target) {
       this.command = Math.min(this.target, this.command + MOTOR_RAMP_HZ_PER_MS);
       this.atTargetMs = 0;
@@ -115,7 +121,7 @@ export class StrokeDrive {
     const isSpunUp = this.atTargetMs >= SPIN_UP_GRACE_MS;
     const isStalled = isSpunUp && this.measured * 100 < this.command * STALL_RATE_PERCENT;
     this.stallMs = isStalled ? this.stallMs + 1 : 0;
-    return this.stallMs >= STALL_CONFIRM_MS ? Fault.MOTOR_STALL : FAULT_NONE;
+    return this.stallMs >= STALL_CONFIRM_MS ? Fault.MOTOR_STALL : Fault.NONE;
   }
 
   /** Writes the motor command to the hardware. */

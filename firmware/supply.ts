@@ -1,8 +1,5 @@
 // Supply monitoring: battery percent for reports and brown-out detection.
-import * as tuning from './tuning.js';
-
-// Module-local copies: under tsx and vitest an imported binding is a getter, too slow for the 1 kHz path.
-const { BATTERY_EMPTY_MV, BATTERY_FULL_MV, BROWN_OUT_CONFIRM_MS, BROWN_OUT_MV } = tuning;
+import { BATTERY_EMPTY_MV, BATTERY_FULL_MV, BROWN_OUT_CONFIRM_MS, BROWN_OUT_MV } from './tuning.js';
 
 /** State of charge from cell voltage, integer percent 0-100 (linear between empty and full). */
 export function batteryPercentFromMv(batteryMv: number): number {

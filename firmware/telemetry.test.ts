@@ -117,6 +117,7 @@ describe('telemetry on the pen', () => {
     harness.hardware.cartridge = { id: 3, needleCount: 300 };
     harness.step();
     harness.sendFrame('STATUS_REQUEST', 0, {});
+    harness.step();
     expect(harness.framesNamed('STATUS').at(-1)?.payload).toMatchObject({
       batteryMv: 0xffff,
       batteryPercent: 100,
@@ -125,6 +126,7 @@ describe('telemetry on the pen', () => {
     harness.hardware.encoderOverrideUm = 40000;
     harness.step();
     harness.sendFrame('STATUS_REQUEST', 0, {});
+    harness.step();
     expect(harness.framesNamed('STATUS').at(-1)?.payload).toMatchObject({ measuredDepthUm: 32767 });
     expect(harness.firmware.diagnostics().transmitEncodeErrors).toBe(0);
   });

@@ -1,7 +1,9 @@
 // Telemetry: exact-rate scheduling (accumulator) and the TELEMETRY/STATUS payload, built in a reused object.
-import { DEPTH_RANGE_UM, STROKE_RANGE_HZ } from '../src/limits/index.js';
-import { TelemetryFlag, type Payload } from '../src/protocol/index.js';
+import { DEFAULT_TELEMETRY_HZ, DEPTH_RANGE_UM, STROKE_RANGE_HZ } from '../src/limits/index.js';
+import { Reason, TelemetryFlag, type Payload } from '../src/protocol/index.js';
+import type { CommandHandlers } from './commands.js';
 import type { DepthAxis } from './depth-axis.js';
+import type { PenStateMachine } from './pen-state.js';
 import type { Sensors } from './sensors.js';
 import type { StrokeDrive } from './stroke-drive.js';
 import { batteryPercentFromMv } from './supply.js';
@@ -10,10 +12,19 @@ const TICKS_PER_SECOND = 1000;
 
 /** Decides on which 1 ms ticks a TELEMETRY frame is due: exactly `rateHz` frames per 1000 ticks. */
 export class TelemetryScheduler {
-  private rate = 0;
+  private rate = DEFAULT_TELEMETRY_HZ;
   private accumulator = 0;
 
-  /** Frames per second, 0 = off (the boot default). */
+  /** SET_TELEMETRY: frames per second (range-checked by the decoder, 0-1000). */
+  readonly commands: CommandHandlers<'SET_TELEMETRY'> = {
+    SET_TELEMETRY: (payload, _receivedAtTick, reply) => {
+      this.setRateHz(payload.rateHz);
+      reply.appliedValue = payload.rateHz;
+      return Reason.NONE;
+    },
+  };
+
+  /** Frames per second, 0 = off (DEFAULT_TELEMETRY_HZ, the default after boot and HELLO). */
   get rateHz(): number {
     return this.rate;
   }
@@ -36,65 +47,44 @@ export class TelemetryScheduler {
 
 /** What a report is built from. */
 export interface ReportSource {
-  readonly state: number;
-  readonly faultCode: number;
-  readonly lastStopReason: number;
-  readonly isLeaseValid: boolean;
+  readonly pen: PenStateMachine;
   readonly sensors: Sensors;
   readonly axis: DepthAxis;
-  readonly drive: StrokeDrive;
+  readonly motor: StrokeDrive;
+  /** True while the drive runs under a valid lease at `nowTick`. */
+  isLeaseValid(nowTick: number): boolean;
 }
 
-export type ReportPayload = { -readonly [K in keyof Payload<'TELEMETRY'>]: Payload<'TELEMETRY'>[K] };
+/** TELEMETRY and STATUS share one layout. */
+export type ReportPayload = Payload<'TELEMETRY'>;
 
-/** A zeroed report object, to be reused by `fillReport`. */
-export function createReportPayload(): ReportPayload {
-  return {
-    deviceTickMs: 0,
-    state: 1,
-    faultCode: 0,
-    flags: 0,
-    commandedDepthUm: 0,
-    measuredDepthUm: 0,
-    commandedStrokeHz: 0,
-    measuredStrokeHz: 0,
-    strokeCount: 0,
-    motorCurrentMa: 0,
-    batteryMv: 0,
-    batteryPercent: 0,
-    cartridgeId: 0,
-    needleCount: 0,
-    lastStopReason: 0,
-  };
-}
-
-/** Fills every field from `source` at device time `nowMs`, clamped into its wire range. Allocates nothing. */
-export function fillReport(report: ReportPayload, nowMs: number, source: ReportSource): void {
-  const { sensors, axis, drive } = source;
-  report.deviceTickMs = nowMs >>> 0;
-  report.state = source.state;
-  report.faultCode = source.faultCode;
-  report.flags = reportFlags(source);
+/** Fills every field from `source` at device tick `nowTick`, clamped into its wire range. Allocates nothing. */
+export function fillReport(report: ReportPayload, nowTick: number, source: ReportSource): void {
+  const { pen, sensors, axis, motor } = source;
+  report.deviceTickMs = nowTick >>> 0;
+  report.state = pen.state;
+  report.faultCode = pen.faultCode;
+  report.flags = reportFlags(source, nowTick);
   report.commandedDepthUm = clampInt(axis.setpointUm, DEPTH_RANGE_UM.min, DEPTH_RANGE_UM.max);
   report.measuredDepthUm = clampInt(sensors.encoderUm, -32768, 32767);
-  report.commandedStrokeHz = drive.running ? clampInt(drive.targetHz, 0, STROKE_RANGE_HZ.max) : 0;
-  report.measuredStrokeHz = clampInt(drive.measuredHz, 0, 0xffff);
-  report.strokeCount = drive.strokeCount >>> 0;
+  report.commandedStrokeHz = motor.running ? clampInt(motor.targetHz, 0, STROKE_RANGE_HZ.max) : 0;
+  report.measuredStrokeHz = clampInt(motor.measuredHz, 0, 0xffff);
+  report.strokeCount = motor.strokeCount >>> 0;
   report.motorCurrentMa = clampInt(sensors.motorCurrentMa, 0, 0xffff);
   report.batteryMv = clampInt(sensors.batteryMv, 0, 0xffff);
   report.batteryPercent = batteryPercentFromMv(sensors.batteryMv);
   report.cartridgeId = sensors.cartridgeId >>> 0;
   report.needleCount = clampInt(sensors.needleCount, 0, 0xff);
-  report.lastStopReason = source.lastStopReason;
+  report.lastStopReason = pen.lastStopReason;
 }
 
-function reportFlags(source: ReportSource): number {
+function reportFlags(source: ReportSource, nowTick: number): number {
   let flags = 0;
   if (source.sensors.contact) flags |= TelemetryFlag.CONTACT;
   if (source.sensors.cartridgeId !== 0) flags |= TelemetryFlag.CARTRIDGE;
   if (source.axis.homed) flags |= TelemetryFlag.HOMED;
-  if (source.isLeaseValid) flags |= TelemetryFlag.LEASE_VALID;
-  if (source.drive.commandHz > 0) flags |= TelemetryFlag.MOTOR_ON;
+  if (source.isLeaseValid(nowTick)) flags |= TelemetryFlag.LEASE_VALID;
+  if (source.motor.commandHz > 0) flags |= TelemetryFlag.MOTOR_ON;
   return flags;
 }
 

@@ -1,8 +1,4 @@
-// Tuning figures of the pen firmware: every threshold, rate and time the issue left open, with its unit.
-import {
-  DEFAULT_STROKE_HZ as PRODUCT_DEFAULT_STROKE_HZ,
-  OVER_DEPTH_MARGIN_UM as PRODUCT_OVER_DEPTH_MARGIN_UM,
-} from '../src/limits/index.js';
+// Tuning figures of the pen firmware: every threshold, rate and time the issue left open, with its unit (product limits: src/limits).
 
 // Link
 /** Sequenced frames (HELLO and commands) waiting for the control loop. */
@@ -13,8 +9,10 @@ export const COMMANDS_PER_TICK = 1;
 export const ANSWER_MEMORY_SIZE = 8;
 /** Move of the expected command sequence number on every HELLO. */
 export const HELLO_SEQ_STRIDE = 0x4000;
-/** Low bits of device time (ms) added to the HELLO move, so replays across boots rarely match. */
+/** Low bits of device time (ticks) added to the HELLO move, so replays across boots rarely match. */
 export const HELLO_SEQ_MIX_MASK = 0x03ff;
+/** A STOP whose seq is 1..this ahead of the expected one moves the expected seq there (the host's window is at most 8). */
+export const STOP_SEQ_MAX_AHEAD = 8;
 
 // Configuration block
 /** Shortest and longest drive lease a valid configuration block may hold, ms. */
@@ -34,8 +32,6 @@ export const HOMING_MARGIN_UM = 500;
 export const HOMING_SETTLE_MS = 100;
 
 // Limiter
-/** Measured depth above cap + this latches OVER_DEPTH, um (the limits table: cap + 0.05 mm). */
-export const OVER_DEPTH_MARGIN_UM = PRODUCT_OVER_DEPTH_MARGIN_UM;
 /** Allowed |measured - setpoint| before tracking counts as lost, um. */
 export const TRACKING_TOLERANCE_UM = 100;
 /** Consecutive out-of-tolerance ticks that latch DEPTH_TRACKING. */
@@ -50,8 +46,6 @@ export const ENCODER_MOTION_EXPECTED_UM = 20;
 export const ENCODER_PLAUSIBLE_MARGIN_UM = 200;
 
 // Stroke drive
-/** Stroke rate used by ARM before any SET_SPEED (the limits table's default), Hz. */
-export const DEFAULT_STROKE_HZ = PRODUCT_DEFAULT_STROKE_HZ;
 /** Motor command ramp during spin-up, Hz per ms. */
 export const MOTOR_RAMP_HZ_PER_MS = 1;
 /** Time after the ramp reaches its target before stall checks start, ms. */

@@ -1,16 +1,12 @@
-// A lean scripted pen for host benchmarks: answers HELLO and commands, keeps no history, queues its frames.
+// A lean pen for host benchmarks: the firmware's own Link acknowledging every command, its frames queued until taken.
+import { Link } from '../firmware/link.js';
 import {
-  MAX_FRAME_BYTES,
-  MESSAGES,
   PROTOCOL_VERSION,
   PenState,
+  Reason,
   SKU_MAX_DEPTH_UM,
   Sku,
-  SlipStreamDecoder,
   TelemetryFlag,
-  decodeFrame,
-  encodeFrame,
-  slipEncode,
   type MessageName,
   type Payload,
 } from '../src/protocol/index.js';
@@ -19,35 +15,48 @@ import {
 export const BENCH_CARTRIDGE = { id: 0x5eed_0001, needleCount: 12 } as const;
 
 /**
- * The pen side of the link rules, reduced to what a benchmark needs: HELLO is answered by INFO
- * (moving the expected sequence by 0x4000), every command by ACK with its value, STOP and ESTOP
- * by ACK. Frames to the host are queued until `takeOutbox()` so the host never sees an answer
- * inside its own write (as on a wire). Memory stays flat: nothing is recorded but counters.
+ * The pen side of the link is the firmware's `Link`; the bench program behind it acknowledges
+ * every command with its value and runs the link's tick as soon as frames arrive. Frames to the
+ * host are queued until `takeOutbox()` so the host never sees an answer inside its own write (as
+ * on a wire). Memory stays flat: nothing is recorded but counters.
  */
 export class BenchPen {
   /** Realtime STOP frames received. */
   stopsReceived = 0;
   commandsReceived = 0;
-  private txSeq = 0;
-  private expectedSeq = 0x0100;
   private outbox: Uint8Array[] = [];
-  private readonly decoder = new SlipStreamDecoder(MAX_FRAME_BYTES, (frame) => this.handleFrame(frame));
+  private readonly link = new Link(
+    (bytes) => this.outbox.push(bytes.slice()),
+    {
+      onStop: (name) => {
+        if (name === 'STOP') this.stopsReceived++;
+      },
+      onHello: (_connected, info) => Object.assign(info, benchInfo()),
+      onCommand: (message, _receivedAtTick, reply) => {
+        this.commandsReceived++;
+        reply.appliedValue = Object.values(message.payload as Record<string, number>)[0] ?? 0;
+        return Reason.NONE;
+      },
+    },
+    0x0100,
+  );
 
   /** Host-to-pen bytes, any split. */
   receive(bytes: Uint8Array): void {
-    this.decoder.push(bytes);
+    this.link.receive(bytes, 0);
+    while (this.link.queueLength > 0) this.link.tick(0);
   }
 
-  /** Encodes one SLIP frame with the pen's transmit counter as seq (not queued). */
-  frame<N extends MessageName>(name: N, payload: Payload<N>): Uint8Array {
-    const seq = this.txSeq;
-    this.txSeq = (seq + 1) & 0xffff;
-    return slipEncode(encodeFrame(name, seq, payload));
-  }
-
-  /** Queues one frame towards the host. */
+  /** Queues one frame towards the host, with the pen's transmit counter as seq. */
   send<N extends MessageName>(name: N, payload: Payload<N>): void {
-    this.outbox.push(this.frame(name, payload));
+    this.link.send(name, payload);
+  }
+
+  /** Encodes one SLIP frame with the pen's transmit counter as seq and hands it back instead of queueing it. */
+  frame<N extends MessageName>(name: N, payload: Payload<N>): Uint8Array {
+    const queued = this.outbox.length;
+    this.link.send(name, payload);
+    return this.outbox.splice(queued, 1)[0] as Uint8Array;
   }
 
   /** Queued frames as one chunk (one serial read), or null when none. */
@@ -57,30 +66,9 @@ export class BenchPen {
     this.outbox = [];
     return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
   }
-
-  private handleFrame(frame: Uint8Array): void {
-    const result = decodeFrame(frame);
-    if (!result.ok) return;
-    const message = result.message;
-    if (message.name === 'HELLO') {
-      this.expectedSeq = (this.expectedSeq + 0x4000) & 0xffff;
-      this.send('INFO', benchInfo(this.expectedSeq));
-      return;
-    }
-    const kind = MESSAGES[message.name].kind;
-    if (kind === 'realtime') {
-      if (message.name === 'STOP') this.stopsReceived++;
-      this.send('ACK', { ackedSeq: message.seq, note: 0, appliedValue: 0 });
-    } else if (kind === 'command') {
-      this.commandsReceived++;
-      this.expectedSeq = (message.seq + 1) & 0xffff;
-      const values = Object.values(message.payload as Record<string, number>);
-      this.send('ACK', { ackedSeq: message.seq, note: 0, appliedValue: values[0] ?? 0 });
-    }
-  }
 }
 
-function benchInfo(nextSeq: number): Payload<'INFO'> {
+function benchInfo(): Omit<Payload<'INFO'>, 'nextSeq'> {
   return {
     protocolVersion: PROTOCOL_VERSION,
     firmwareMajor: 1,
@@ -98,7 +86,6 @@ function benchInfo(nextSeq: number): Payload<'INFO'> {
     batteryPercent: 80,
     batteryMv: 3900,
     configCrc: 0x5a5a,
-    nextSeq,
     state: PenState.IDLE,
     faultCode: 0,
   };

@@ -2,6 +2,7 @@
 import { measureDecode } from './codec.js';
 import { measureDashboard, type DashboardOptions } from './dashboard.js';
 import { measureFirmata } from './firmata.js';
+import { measurePenSafety } from './pen-safety.js';
 import { measureReaction, type ReactionOptions } from './reaction.js';
 import { measureSimSpeed } from './sim-speed.js';
 import { runSoak, type SoakOptions } from './soak.js';
@@ -34,6 +35,7 @@ const BENCHMARKS: Readonly<Record<BenchmarkName, (options: never) => unknown>> =
   sim: (options: { warmSessions: number; seed: number }) => measureSimSpeed(options.warmSessions, options.seed),
   soak: (options: SoakOptions) => runSoak(options),
   dashboard: (options: DashboardOptions) => measureDashboard(options),
+  pen: () => measurePenSafety(),
 };
 
 async function main(): Promise<void> {

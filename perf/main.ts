@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform } from 'node:os';
 import { buildDesktopPage, runChild, runChildrenInSequence, type CodecRun } from './children.js';
 import type { DashboardRun } from './dashboard.js';
+import { formatPenSafety, type PenSafetyRun } from './pen-safety.js';
 import type { ReactionOptions, ReactionRun } from './reaction.js';
 import { DASHBOARD_BOUNDARIES, buildFigures, checkTargets, formatTable } from './report.js';
 import type { SimSpeedRuns } from './sim-speed.js';
@@ -78,6 +79,8 @@ async function runAll(mode: Mode) {
     progress(`dashboard attached vs detached, real time, Chromium: run ${index + 1}/${dashboardChildren}`);
     return runChild<DashboardRun>('dashboard', dashboardOptions);
   });
+  progress('pen safety: STOP races, lease, realtime flood, limiter, tick allocation');
+  const pen = await runChild<PenSafetyRun>('pen', {}, { exposeGc: true });
   progress('startup (tsx, then esbuild bundle)');
   const startupTsx = await measureStartup('tsx', plan.startupRuns);
   await buildStartupBundle();
@@ -100,6 +103,7 @@ async function runAll(mode: Mode) {
     startupBundle,
     dashboard,
     wire: wireFloor(),
+    pen,
   };
 }
 
@@ -136,6 +140,7 @@ async function main(argv: readonly string[]): Promise<number> {
     durationMs: Date.now() - startedAt.getTime(),
     machine: { ...machineAtStart, loadAverageAtEnd: loadavg() },
     figures,
+    penSafety: raw.pen,
     targets,
     notes: [
       'Every figure: median of the per-run values, with min, max and quartiles; runs are separate processes except codec runs and warm sim sessions.',
@@ -154,7 +159,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const m = report.machine;
     process.stdout.write(
       `mnpen benchmarks (${mode}) on ${m.cpuModel}, ${m.cores} cores, node ${m.node}; load ${m.loadAverage.map((l) => l.toFixed(2)).join(' ')}; ${(report.durationMs / 1000).toFixed(1)} s\n\n` +
-        `${formatTable(figures, targets)}\n\n${report.notes.map((note) => `- ${note}`).join('\n')}\n` +
+        `${formatTable(figures, targets)}\n\n${formatPenSafety(raw.pen)}\n\n${report.notes.map((note) => `- ${note}`).join('\n')}\n` +
         `- reaction interval: ${figures.reactionUs.boundaries}\n` +
         `- reaction windows disturbed: ${figures.reactionUs.disturbances.windowsWithGc} by a GC, ${figures.reactionUs.disturbances.windowsPreempted} by a context switch (of ${figures.reactionUs.runs * figures.reactionUs.faultsPerRun}); "undisturbed" rows exclude them.\n` +
         `- dashboard: ${figures.dashboard === null ? raw.dashboard[0]?.skipped : DASHBOARD_BOUNDARIES}\n` +

@@ -1,9 +1,17 @@
-// The reaction harness drives the real host: the bench pen's answers bring a session to treating, a fault gets STOP first.
+// The reaction harness drives the real host: the bench pen (the firmware's Link) brings a session to treating, a fault gets STOP first.
 import { describe, expect, it } from 'vitest';
 import { BenchPen } from './bench-pen.js';
 import { HostHarness } from './host-harness.js';
 import { measureReaction } from './reaction.js';
-import { decodeFrame, encodeFrame, slipEncode, SlipStreamDecoder, MAX_FRAME_BYTES } from '../src/protocol/index.js';
+import {
+  decodeFrame,
+  encodeFrame,
+  slipEncode,
+  SlipStreamDecoder,
+  MAX_FRAME_BYTES,
+  MESSAGES,
+  PROTOCOL_VERSION,
+} from '../src/protocol/index.js';
 
 function frames(bytes: Uint8Array) {
   const out: ReturnType<typeof decodeFrame>[] = [];
@@ -12,14 +20,20 @@ function frames(bytes: Uint8Array) {
 }
 
 describe('BenchPen', () => {
-  it('answers HELLO with INFO and a command with ACK of its seq and value, queued until taken', () => {
+  it('answers HELLO with INFO and a command with ACK of its seq, type and value, queued until taken', () => {
     const pen = new BenchPen();
-    pen.receive(slipEncode(encodeFrame('HELLO', 0, { protocolVersion: 1 })));
+    pen.receive(slipEncode(encodeFrame('HELLO', 0, { protocolVersion: PROTOCOL_VERSION })));
     pen.receive(slipEncode(encodeFrame('SET_DEPTH', 0x4100, { depthUm: 250 })));
     const answers = frames(pen.takeOutbox()!);
     expect(answers.map((message) => message?.name)).toEqual(['INFO', 'ACK']);
     expect(answers[0]?.name === 'INFO' && answers[0].payload.nextSeq).toBe(0x4100);
-    expect(answers[1]?.name === 'ACK' && answers[1].payload).toEqual({ ackedSeq: 0x4100, note: 0, appliedValue: 250 });
+    expect(answers[1]?.name === 'ACK' && answers[1].payload).toEqual({
+      ackedSeq: 0x4100,
+      ackedType: MESSAGES.SET_DEPTH.type,
+      note: 0,
+      appliedValue: 250,
+      expectedSeq: 0x4101,
+    });
     expect(pen.takeOutbox()).toBeNull();
   });
 });

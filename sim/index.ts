@@ -44,3 +44,4 @@ export {
 } from './pen-simulation.js';
 /** Version of the firmware the simulated pen runs (what its INFO reports). */
 export { FIRMWARE_VERSION as SIMULATED_FIRMWARE_VERSION } from '../firmware/api.js';
+export { drawPenDefaults, type CartridgeSpec, type PenDefaults } from './pen-defaults.js';

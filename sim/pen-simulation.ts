@@ -9,12 +9,12 @@ import { VirtualClock } from '../src/clock/clock.js';
 import { FaultInjector } from './faults.js';
 import { SimulatedLink } from './link.js';
 import { attachMockPort, simulatedPortBinding, type MockPortAttachment } from './mock-port.js';
+import { drawPenDefaults, type PenDefaults } from './pen-defaults.js';
 import { OperatorRunner, type OperatorIntent, type OperatorRunnerOptions, type OperatorStep } from './operator.js';
 import { SeededRandom } from './random.js';
 import { SimulatedPen } from './simulated-pen.js';
 
-/** Needles on the default cartridge inserted at power-on. */
-export const DEFAULT_NEEDLE_COUNT = 12;
+export { DEFAULT_NEEDLE_COUNT } from './pen-defaults.js';
 
 export interface PenSimulationOptions {
   readonly seed: number;
@@ -74,18 +74,19 @@ export class PenSimulation {
   };
   private readonly emitToHost = (bytes: Uint8Array): boolean => this.port.emitToHost(bytes);
 
-  private constructor(options: PenSimulationOptions, configBlock: Uint8Array, random: SeededRandom) {
+  private constructor(
+    options: PenSimulationOptions,
+    configBlock: Uint8Array,
+    random: SeededRandom,
+    defaults: PenDefaults,
+  ) {
     this.clock = options.clock ?? new VirtualClock();
     this.simMs = Math.ceil(this.clock.nowMs());
-    const defaultCartridgeId = random.integerBetween(1, 0xffffffff);
     this.pen = new SimulatedPen({
       seed: random.integerBetween(0, 0xffffffff),
       configBlock,
       createFirmware: options.createFirmware ?? createFirmware,
-      cartridge:
-        options.cartridge === undefined
-          ? { id: defaultCartridgeId, needleCount: DEFAULT_NEEDLE_COUNT }
-          : options.cartridge,
+      cartridge: options.cartridge === undefined ? defaults.cartridge : options.cartridge,
       ...(options.batteryPercent === undefined ? {} : { batteryPercent: options.batteryPercent }),
     });
     this.faults = new FaultInjector(this.pen, this.link, random.derive(3), () => this.simMs);
@@ -103,8 +104,8 @@ export class PenSimulation {
    */
   static create(options: PenSimulationOptions): PenSimulation {
     const random = new SeededRandom(options.seed);
-    const derivedSerialNumber = random.integerBetween(1, 99_999_999);
-    const serialNumber = options.serialNumber ?? derivedSerialNumber;
+    const defaults = drawPenDefaults(random);
+    const serialNumber = options.serialNumber ?? defaults.serialNumber;
     let configBlock = options.configBlock;
     if (configBlock === undefined) {
       configBlock = (options.encodeConfigBlock ?? encodeConfigBlock)({
@@ -113,7 +114,7 @@ export class PenSimulation {
         leaseMs: options.leaseMs ?? LEASE_MS,
       });
     }
-    return new PenSimulation(options, configBlock, random);
+    return new PenSimulation(options, configBlock, random, defaults);
   }
 
   /** Simulation time, ms (the clock's time once advance returns). */

@@ -27,6 +27,10 @@ export interface RealtimePen {
   readonly pen: SimulatedPen;
   /** Stops the clock; the port is left for the caller to close. */
   stop(): void;
+  /** The host's port went away: the pen runs on, its transmissions are lost until `attach`. */
+  detach(): void;
+  /** A (re)opened port to the host. */
+  attach(port: Duplex): void;
 }
 
 /**
@@ -45,7 +49,7 @@ export function startRealtimePen(options: RealtimePenOptions): RealtimePen {
     createFirmware,
     ...(options.cartridge ? { cartridge: options.cartridge } : {}),
   });
-  const { port } = options;
+  let port: Duplex | null = options.port;
   const onData = (chunk: Buffer): void => pen.deliverToPen(chunk);
   port.on('data', onData);
   let operator: OperatorRunner | null = null;
@@ -71,14 +75,23 @@ export function startRealtimePen(options: RealtimePenOptions): RealtimePen {
       }
       pen.step();
       const transmitted = pen.takeTransmitted();
-      if (transmitted !== null) port.write(Buffer.from(transmitted));
+      if (transmitted !== null && port !== null && port.writable) port.write(Buffer.from(transmitted));
     }
   }, REALTIME_PERIOD_MS);
   return {
     pen,
     stop() {
       clearInterval(timer);
-      port.off('data', onData);
+      port?.off('data', onData);
+    },
+    detach() {
+      port?.off('data', onData);
+      port = null;
+    },
+    attach(next) {
+      port?.off('data', onData);
+      port = next;
+      next.on('data', onData);
     },
   };
 }

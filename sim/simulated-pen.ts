@@ -30,7 +30,7 @@ export class SimulatedPen {
   private rebootInMs = -1;
   private supplied = true;
   private outbox: Uint8Array[] = [];
-  private readonly deviceClock: DeviceClock = { nowMs: () => this.uptimeMsValue };
+  private readonly deviceClock: DeviceClock = { nowTick: () => this.uptimeMsValue >>> 0 };
 
   constructor(options: SimulatedPenOptions) {
     this.hardware = new SimulatedHardware({

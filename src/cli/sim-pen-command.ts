@@ -36,7 +36,7 @@ function parseSimPenArgs(argv: readonly string[]): SimPenArgs | null {
   };
 }
 
-/** Runs until SIGINT or SIGTERM; resolves with 0, or 1 when the port cannot be opened. */
+/** Runs until SIGINT or SIGTERM; resolves with 0, or 1 when the port cannot be opened at start. */
 async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> {
   let pen;
   try {
@@ -46,6 +46,7 @@ async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> 
       seed: args.seed,
       ...(args.cartridgeId === undefined ? {} : { cartridgeId: args.cartridgeId }),
       operatorAreas: args.operatorAreas.map((area) => ({ area, passes: args.attemptPasses })),
+      report: (line) => out.stderr(line),
     });
   } catch (error) {
     if (error instanceof PortOpenError) {
@@ -54,7 +55,6 @@ async function runSimPen(args: SimPenArgs, out: CommandOutput): Promise<number> 
     }
     throw error;
   }
-  out.stderr(`mnpen sim-pen: ${args.sku} pen on ${args.path}; Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -73,11 +73,12 @@ Usage:
                          then: mnpen session --port /tmp/host --plan FILE --client ID --screening FILE
   --sku home|pro         pen model (default home: 250 um absolute maximum)
   --seed N               simulation seed (default 1)
-  --cartridge ID         inserted cartridge id (default: derived from the seed)
+  --cartridge ID         inserted cartridge id (default: a fresh one derived from the seed, 12 needles)
   --operator AREAS       comma-separated areas a scripted hand works while the drive runs
   --attempt-passes N     passes the scripted hand tries per area (default 6)
 
-Runs until interrupted (Ctrl-C).
+Runs until interrupted (Ctrl-C). When the host's end goes away the pen says so, runs on (its
+lease stops the needles) and takes the next host when the port is back.
 `;
 
 export const simPenCommand: CliCommand = {

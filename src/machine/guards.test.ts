@@ -1,6 +1,6 @@
 // Unit tests of the machine's named guards, each against exact contexts and events.
 import { describe, expect, it } from 'vitest';
-import { Fault, PenState, Sku, TelemetryFlag } from '../protocol/index.js';
+import { Fault, PenState, PROTOCOL_VERSION, Sku, TelemetryFlag } from '../protocol/index.js';
 import { applyContactEdge, createPassCounter } from '../policy/index.js';
 import { NO_PEN_READINGS, createInitialContext, type ControllerContext } from './context.js';
 import type { ControllerEvent, TelemetryEvent } from './events.js';
@@ -42,7 +42,10 @@ describe('handshake guards', () => {
 
   it('isProtocolUnsupported: only another version', () => {
     expect(
-      check('isProtocolUnsupported', context, { type: 'INFO_RECEIVED', info: sampleInfo({ protocolVersion: 2 }) }),
+      check('isProtocolUnsupported', context, {
+        type: 'INFO_RECEIVED',
+        info: sampleInfo({ protocolVersion: PROTOCOL_VERSION + 1 }),
+      }),
     ).toBe(true);
     expect(check('isProtocolUnsupported', context, { type: 'INFO_RECEIVED', info: sampleInfo() })).toBe(false);
   });

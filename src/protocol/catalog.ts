@@ -113,11 +113,20 @@ export const MESSAGES = {
     type: 0x03,
     kind: 'link',
     direction: 'toHost',
-    doc: 'command accepted and applied; note says how a value was floored or clamped',
+    doc: 'command (or STOP, ESTOP) accepted and applied; note says how a value was floored or clamped',
     fields: [
-      f('ackedSeq', 'u16', 'seq', 0, U16, 'sequence number of the command'),
+      f('ackedSeq', 'u16', 'seq', 0, U16, 'sequence number of the answered frame'),
+      f('ackedType', 'u8', 'message type', 0, U8, 'message type of the answered frame'),
       f('note', 'u8', 'Reason', 0, U8, 'clamp note, 0 when applied as sent'),
-      f('appliedValue', 'u16', 'unit of the command', 0, U16, 'value applied, 0 for commands without one'),
+      f(
+        'appliedValue',
+        'u16',
+        'unit of the command',
+        0,
+        U16,
+        'value applied, 0 for commands without one; for STOP and ESTOP the number of queued frames discarded',
+      ),
+      f('expectedSeq', 'u16', 'seq', 0, U16, 'sequence number the pen expects next'),
     ],
   },
   NAK: {
@@ -126,7 +135,8 @@ export const MESSAGES = {
     direction: 'toHost',
     doc: 'command refused, nothing changed',
     fields: [
-      f('refusedSeq', 'u16', 'seq', 0, U16, 'sequence number of the command'),
+      f('refusedSeq', 'u16', 'seq', 0, U16, 'sequence number of the refused frame'),
+      f('refusedType', 'u8', 'message type', 0, U8, 'message type of the refused frame (also an unknown one)'),
       f('reason', 'u8', 'Reason', 1, U8, 'why'),
       f('expectedSeq', 'u16', 'seq', 0, U16, 'sequence number the pen expects next'),
     ],
@@ -135,14 +145,14 @@ export const MESSAGES = {
     type: 0x10,
     kind: 'command',
     direction: 'toPen',
-    doc: 'renews the drive lease',
+    doc: 'renews the drive lease while armed (the only frame that does)',
     fields: [],
   },
   SET_DEPTH: {
     type: 0x11,
     kind: 'command',
     direction: 'toPen',
-    doc: 'sets the needle depth; floored to the step, clamped to the SKU maximum (ACK notes both)',
+    doc: 'sets the needle depth; floored to the step, clamped to the session limit and the SKU maximum (ACK notes which)',
     fields: [
       f('depthUm', 'u16', 'um', DEPTH_RANGE_UM.min, DEPTH_RANGE_UM.max, 'needle depth', Reason.DEPTH_OUT_OF_RANGE),
     ],
@@ -156,7 +166,13 @@ export const MESSAGES = {
       f('strokeHz', 'u16', 'Hz', STROKE_RANGE_HZ.min, STROKE_RANGE_HZ.max, 'stroke rate', Reason.SPEED_OUT_OF_RANGE),
     ],
   },
-  ARM: { type: 0x13, kind: 'command', direction: 'toPen', doc: 'starts the drive under the lease', fields: [] },
+  ARM: {
+    type: 0x13,
+    kind: 'command',
+    direction: 'toPen',
+    doc: 'starts the drive under the lease (acknowledged without effect while armed)',
+    fields: [],
+  },
   DISARM: { type: 0x14, kind: 'command', direction: 'toPen', doc: 'stops the motor and retracts', fields: [] },
   HOME: { type: 0x15, kind: 'command', direction: 'toPen', doc: 'homes the depth axis', fields: [] },
   RESET_FAULT: {
@@ -183,11 +199,28 @@ export const MESSAGES = {
       ),
     ],
   },
+  SET_DEPTH_LIMIT: {
+    type: 0x18,
+    kind: 'command',
+    direction: 'toPen',
+    doc: "sets the session depth limit the limiter enforces (the area's effective cap); floored to the step, clamped to the SKU maximum; refused while armed; HELLO resets it to the SKU maximum",
+    fields: [
+      f(
+        'limitUm',
+        'u16',
+        'um',
+        DEPTH_RANGE_UM.min,
+        DEPTH_RANGE_UM.max,
+        'session depth limit',
+        Reason.DEPTH_OUT_OF_RANGE,
+      ),
+    ],
+  },
   STOP: {
     type: 0x20,
     kind: 'realtime',
     direction: 'toPen',
-    doc: 'stops the motor and retracts at once; bypasses the command queue and sequence check',
+    doc: 'stops the motor and retracts at once, discards every queued frame; seq: the next command seq the host will use',
     fields: [],
   },
   ESTOP: {
@@ -201,7 +234,7 @@ export const MESSAGES = {
     type: 0x22,
     kind: 'realtime',
     direction: 'toPen',
-    doc: 'asks for one STATUS frame at once',
+    doc: 'asks for one STATUS frame, sent at the next control tick',
     fields: [],
   },
   TELEMETRY: {
@@ -215,7 +248,7 @@ export const MESSAGES = {
     type: 0x31,
     kind: 'report',
     direction: 'toHost',
-    doc: 'answer to STATUS_REQUEST, laid out as TELEMETRY',
+    doc: 'answer to the STATUS_REQUESTs received since the previous tick, laid out as TELEMETRY',
     fields: telemetryFields,
   },
   EVENT_CONTACT: {
@@ -264,15 +297,35 @@ export const MESSAGES = {
 
 export type MessageName = keyof typeof MESSAGES;
 
-type NamesOfKind<K extends MessageKind> = {
+/** Names of the messages of one kind, derived from the catalog. */
+export type MessageNameOfKind<K extends MessageKind> = {
   [N in MessageName]: (typeof MESSAGES)[N]['kind'] extends K ? N : never;
 }[MessageName];
-/** Sequenced host-to-pen commands (answered by ACK or NAK), derived from the catalog. */
-export type CommandName = NamesOfKind<'command'>;
-/** Realtime host-to-pen frames (outside the sequence), derived from the catalog. */
-export type RealtimeName = NamesOfKind<'realtime'>;
-/** Pen-to-host reports, derived from the catalog. */
-export type ReportName = NamesOfKind<'report'>;
+/** Sequenced host-to-pen commands (0x10-0x1F): answered by ACK or NAK. */
+export type CommandName = MessageNameOfKind<'command'>;
+/** Host-to-pen realtime frames (0x20-0x2F): acted on at receipt, outside the sequence. */
+export type RealtimeName = MessageNameOfKind<'realtime'>;
+/** Pen-to-host reports (0x30-0x3F): unacknowledged, may be lost. */
+export type ReportName = MessageNameOfKind<'report'>;
+
+/** Wire id ranges of the message classes; an unknown id is still classed by its range. */
+export const TYPE_RANGES: Readonly<Record<Exclude<MessageKind, 'link'>, { min: number; max: number }>> = {
+  command: { min: 0x10, max: 0x1f },
+  realtime: { min: 0x20, max: 0x2f },
+  report: { min: 0x30, max: 0x3f },
+};
+
+/** True for a wire id in the sequenced command range (0x10-0x1F), known to the catalog or not. */
+export function isCommandType(type: number): boolean {
+  return type >= TYPE_RANGES.command.min && type <= TYPE_RANGES.command.max;
+}
+
+/** Names of every message of one kind, in catalog order. */
+export function messageNamesOfKind<K extends MessageKind>(kind: K): MessageNameOfKind<K>[] {
+  return (Object.keys(MESSAGES) as MessageName[]).filter(
+    (name) => MESSAGES[name].kind === kind,
+  ) as MessageNameOfKind<K>[];
+}
 
 type FieldsOf<N extends MessageName> = (typeof MESSAGES)[N]['fields'][number];
 

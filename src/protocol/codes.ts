@@ -1,8 +1,11 @@
 // Stable wire codes: pen states, reason codes and fault codes. Grouped, never renumbered, 0 reserved.
 import { HOME_MAX_DEPTH_UM, PRO_MAX_DEPTH_UM } from '../limits/index.js';
 
-/** Protocol version spoken by this codec. A peer speaking another version is refused. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Protocol version spoken by this codec. A peer speaking another version is refused (decision 0003:
+ * version 2 adds the answered message type and the pen's expected seq to ACK and NAK).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Pen SKU: decides the absolute maximum depth the firmware's limiter enforces. */
 export const Sku = {
@@ -48,7 +51,9 @@ export const Reason = {
   SEQUENCE_UNEXPECTED: 0x10, // not the next expected sequence number (gap or stale replay)
   NOT_CONNECTED: 0x11, // a command before a successful HELLO
   QUEUE_FULL: 0x12, // command queue full; retransmit later
-  PROTOCOL_UNSUPPORTED: 0x13, // HELLO with a protocol version this pen does not speak
+  PROTOCOL_UNSUPPORTED: 0x13, // a command after a HELLO whose protocol version this pen does not speak
+  SEQUENCE_REUSED: 0x14, // a recently answered seq carried by a different frame (type or payload)
+  CANCELLED_BY_STOP: 0x15, // discarded from the queue by a STOP or ESTOP received after it
   // values (0x20-0x2F): refused, nothing changed
   DEPTH_OUT_OF_RANGE: 0x20, // depth outside the protocol range 0-2500 um
   SPEED_OUT_OF_RANGE: 0x21, // stroke rate outside 50-150 Hz
@@ -57,6 +62,7 @@ export const Reason = {
   // clamp notes (0x30-0x3F): carried by ACK, the command was applied as the ACK's value says
   DEPTH_FLOORED_TO_STEP: 0x30, // floored to the 50 um step
   DEPTH_CLAMPED_TO_SKU_MAX: 0x31, // clamped to the SKU's absolute maximum
+  DEPTH_CLAMPED_TO_SESSION_LIMIT: 0x32, // clamped to the session depth limit (SET_DEPTH_LIMIT)
   // state refusals (0x40-0x4F)
   NOT_HOMED: 0x40, // depth axis not homed
   FAULT_LATCHED: 0x41, // a fault is latched; RESET_FAULT first
@@ -65,7 +71,7 @@ export const Reason = {
   BATTERY_LOW: 0x44, // battery below the arming threshold
   HOMING_IN_PROGRESS: 0x45, // homing not finished
   NO_FAULT: 0x46, // RESET_FAULT with no latched fault
-  BUSY_ARMED: 0x47, // HOME while the drive is armed
+  BUSY_ARMED: 0x47, // HOME or SET_DEPTH_LIMIT while the drive is armed
   // stop reasons (0x50-0x5F): carried by EVENT_STOPPED and TELEMETRY.lastStopReason
   STOP_HOST: 0x50, // realtime STOP from the host
   STOP_ESTOP: 0x51, // realtime ESTOP (also latches FAULT_ESTOP)
@@ -79,7 +85,7 @@ export type ReasonCode = (typeof Reason)[keyof typeof Reason];
 /** Fault codes. Groups: 0x01 depth axis, 0x10 drive, 0x20 power and system, 0x30 operator. */
 export const Fault = {
   NONE: 0x00,
-  OVER_DEPTH: 0x01, // limiter: measured depth above active cap + 50 um
+  OVER_DEPTH: 0x01, // limiter: measured depth above the effective cap (session limit or SKU maximum) + 50 um
   DEPTH_TRACKING: 0x02, // |measured - setpoint| beyond tolerance for too long (drift)
   ENCODER_FROZEN: 0x03, // depth reading unchanged while the axis is commanded to move
   ENCODER_IMPLAUSIBLE: 0x04, // reading outside the physical travel

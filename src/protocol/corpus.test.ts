@@ -31,7 +31,15 @@ function receive(bytes: Uint8Array): { rejected: ReasonCode[]; accepted: string[
 describe('S14 bad-input corpus at the codec', () => {
   it('covers every category at least once', () => {
     const categories = new Set(BAD_INPUT_CORPUS.map((entry) => entry.category));
-    for (const category of ['truncated', 'badCrc', 'oversize', 'unknownType', 'outOfRange', 'duplicateSequence']) {
+    for (const category of [
+      'truncated',
+      'badCrc',
+      'oversize',
+      'unknownType',
+      'outOfRange',
+      'duplicateSequence',
+      'reusedSequence',
+    ]) {
       expect(categories.has(category as never)).toBe(true);
     }
   });
@@ -50,7 +58,9 @@ describe('S14 bad-input corpus at the codec', () => {
         }
         break;
       case 'duplicate':
-        expect(accepted).toEqual(['SET_DEPTH']);
+      case 'reused':
+        expect(rejected).toEqual([]);
+        expect(accepted).toHaveLength(1);
         break;
     }
   });

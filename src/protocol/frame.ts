@@ -64,26 +64,62 @@ const LAYOUT_BY_NAME = Object.fromEntries(
 export function encodeFrame<N extends MessageName>(name: N, seq: number, payload: Payload<N>): Uint8Array {
   const layout = LAYOUT_BY_NAME[name];
   const bytes = new Uint8Array(layout.frameBytes);
-  if (!Number.isInteger(seq) || seq < 0 || seq > 0xffff) throw new RangeError(`${name}: seq ${seq} not u16`);
-  bytes[0] = layout.frameBytes;
-  bytes[1] = seq & 0xff;
-  bytes[2] = seq >>> 8;
-  bytes[3] = layout.type;
+  if (encodeFrameInto(bytes, name, seq, payload) === 0) throw new RangeError(describeInvalid(layout, seq, payload));
+  return bytes;
+}
+
+/**
+ * Encodes a message into `out` from offset 0 and returns the frame's length in bytes, or 0 (nothing
+ * valid written) when the seq is not a u16, a field is missing, not an integer or out of its range,
+ * or `out` is too short. Never throws and allocates nothing: the firmware's transmit path uses it.
+ */
+export function encodeFrameInto<N extends MessageName>(
+  out: Uint8Array,
+  name: N,
+  seq: number,
+  payload: Payload<N>,
+): number {
+  const layout = LAYOUT_BY_NAME[name];
+  const frameBytes = layout.frameBytes;
+  if (out.length < frameBytes || !isInRange(seq, 0, 0xffff)) return 0;
+  out[0] = frameBytes;
+  out[1] = seq & 0xff;
+  out[2] = seq >>> 8;
+  out[3] = layout.type;
   const values = payload as Record<string, number>;
   const fields = layout.fields;
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i] as FieldLayout;
     const value = values[field.name];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < field.field.min || value > field.field.max) {
-      throw new RangeError(`${name}.${field.name}: ${String(value)} outside [${field.field.min}, ${field.field.max}]`);
-    }
-    writeAt(bytes, field.offset, field.type, value);
+    if (!isInRange(value, field.field.min, field.field.max)) return 0;
+    writeAt(out, field.offset, field.type, value as number);
   }
-  const crcOffset = layout.frameBytes - 2;
-  const crc = crc16Ccitt(bytes, 0, crcOffset);
-  bytes[crcOffset] = crc >>> 8;
-  bytes[crcOffset + 1] = crc & 0xff;
-  return bytes;
+  const crcOffset = frameBytes - 2;
+  const crc = crc16Ccitt(out, 0, crcOffset);
+  out[crcOffset] = crc >>> 8;
+  out[crcOffset + 1] = crc & 0xff;
+  return frameBytes;
+}
+
+function isInRange(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function describeInvalid(layout: MessageLayout, seq: number, payload: object): string {
+  if (!isInRange(seq, 0, 0xffff)) return `${layout.name}: seq ${seq} not u16`;
+  const values = payload as Record<string, unknown>;
+  for (const field of layout.fields) {
+    const value = values[field.name];
+    if (!isInRange(value, field.field.min, field.field.max)) {
+      return `${layout.name}.${field.name}: ${String(value)} outside [${field.field.min}, ${field.field.max}]`;
+    }
+  }
+  return `${layout.name}: invalid frame`;
+}
+
+/** Frame length in bytes of a message (fixed per type). */
+export function frameBytesOf(name: MessageName): number {
+  return LAYOUT_BY_NAME[name].frameBytes;
 }
 
 function writeAt(bytes: Uint8Array, offset: number, type: FieldSpec['type'], value: number): void {

@@ -5,17 +5,33 @@ export const SLIP_ESC = 0xdb;
 export const SLIP_ESC_END = 0xdc;
 export const SLIP_ESC_ESC = 0xdd;
 
+/** Largest SLIP encoding of a frame of `frameBytes` bytes: every byte escaped, plus two ENDs. */
+export function slipEncodedMaxBytes(frameBytes: number): number {
+  return 2 * frameBytes + 2;
+}
+
 /**
  * Encodes one frame as END, escaped bytes, END. The leading END flushes any line noise the
  * receiver holds, so a frame is never glued to garbage.
  */
 export function slipEncode(frame: Uint8Array): Uint8Array {
-  let escapes = 0;
-  for (const byte of frame) if (byte === SLIP_END || byte === SLIP_ESC) escapes++;
-  const out = new Uint8Array(frame.length + escapes + 2);
+  const out = new Uint8Array(frame.length + countEscapes(frame, frame.length) + 2);
+  slipEncodeInto(frame, frame.length, out);
+  return out;
+}
+
+/**
+ * Encodes `frame[0, frameBytes)` into `out` from offset 0 as `slipEncode` does; returns the encoded
+ * length, or 0 when `out` is shorter than slipEncodedMaxBytes(frameBytes). Allocates nothing.
+ */
+export function slipEncodeInto(frame: Uint8Array, frameBytes: number, out: Uint8Array): number {
+  if (out.length < slipEncodedMaxBytes(frameBytes) && out.length < frameBytes + 2 + countEscapes(frame, frameBytes)) {
+    return 0;
+  }
   let o = 0;
   out[o++] = SLIP_END;
-  for (const byte of frame) {
+  for (let i = 0; i < frameBytes; i++) {
+    const byte = frame[i] as number;
     if (byte === SLIP_END) {
       out[o++] = SLIP_ESC;
       out[o++] = SLIP_ESC_END;
@@ -26,8 +42,14 @@ export function slipEncode(frame: Uint8Array): Uint8Array {
       out[o++] = byte;
     }
   }
-  out[o] = SLIP_END;
-  return out;
+  out[o++] = SLIP_END;
+  return o;
+}
+
+function countEscapes(frame: Uint8Array, frameBytes: number): number {
+  let escapes = 0;
+  for (let i = 0; i < frameBytes; i++) if (frame[i] === SLIP_END || frame[i] === SLIP_ESC) escapes++;
+  return escapes;
 }
 
 /** Why the SLIP layer dropped a run of bytes. */

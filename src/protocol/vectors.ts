@@ -30,9 +30,9 @@ const telemetrySample = {
 
 /** Every message type once, with values that exercise SLIP escapes (0xC0, 0xDB) where fields allow. */
 export const VECTORS: readonly Vector[] = [
-  v('HELLO', 1, { protocolVersion: 1 }),
+  v('HELLO', 1, { protocolVersion: 2 }),
   v('INFO', 1, {
-    protocolVersion: 1,
+    protocolVersion: 2,
     firmwareMajor: 1,
     firmwareMinor: 0,
     firmwarePatch: 0,
@@ -52,8 +52,8 @@ export const VECTORS: readonly Vector[] = [
     state: 5,
     faultCode: 0,
   }),
-  v('ACK', 2, { ackedSeq: 0x4101, note: 0x30, appliedValue: 200 }),
-  v('NAK', 3, { refusedSeq: 0x4102, reason: 0x21, expectedSeq: 0x4103 }),
+  v('ACK', 2, { ackedSeq: 0x4101, ackedType: 0x11, note: 0x30, appliedValue: 200, expectedSeq: 0x4102 }),
+  v('NAK', 3, { refusedSeq: 0x4103, refusedType: 0x12, reason: 0x21, expectedSeq: 0x4104 }),
   v('HEARTBEAT', 0x4102, {}),
   v('SET_DEPTH', 0x4101, { depthUm: 237 }),
   v('SET_SPEED', 0x4103, { strokeHz: 120 }),
@@ -62,8 +62,9 @@ export const VECTORS: readonly Vector[] = [
   v('HOME', 0x4106, {}),
   v('RESET_FAULT', 0x4107, {}),
   v('SET_TELEMETRY', 0x4108, { rateHz: 1000 }),
-  v('STOP', 0, {}),
-  v('ESTOP', 0, {}),
+  v('SET_DEPTH_LIMIT', 0x4109, { limitUm: 500 }),
+  v('STOP', 0x410a, {}),
+  v('ESTOP', 0x410a, {}),
   v('STATUS_REQUEST', 0, {}),
   v('TELEMETRY', 0x00c0, telemetrySample),
   v('STATUS', 0x00db, telemetrySample),

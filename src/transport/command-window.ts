@@ -10,9 +10,13 @@ export function seqDistance(from: number, to: number): number {
 }
 
 interface PendingCommand {
+  /** Wire type of the command: an answer must name it (protocol v2). */
+  readonly type: number;
   /** Encodes the unescaped frame for a sequence number (validated before queueing). */
   readonly encode: (seq: number) => Uint8Array;
   readonly sink: CommandSink;
+  /** Sent before a STOP: never transmitted again; the pen's answer, or the STOP's ACK, settles it. */
+  beforeStop: boolean;
   seq: number;
   wire: Uint8Array | null;
   attempts: number;
@@ -30,12 +34,17 @@ export interface CommandWindowDeps {
   readonly onFailure: (reason: 'RETRIES_EXHAUSTED' | 'SEQUENCE_LOST') => void;
 }
 
+/** The result of a command issued before a STOP that the pen never acted on. */
+const CANCELLED: CommandResult = Object.freeze({ ok: false, reason: Reason.CANCELLED_BY_STOP });
+
 /**
  * Sender window of the sequenced commands. Commands take consecutive seqs when they enter the
  * window; at most `windowSize` seqs are outstanding from the oldest unanswered one. Unanswered
  * commands are resent `retransmitTimeoutMs` after their last transmission (all of them, in order);
  * a NAK SEQUENCE_UNEXPECTED resends from the pen's expectedSeq at once. The pen answers a
- * duplicate from its memory without acting again, so resending is always safe (S15).
+ * duplicate from its memory without acting again, so resending is always safe (S15). An answer
+ * settles a command only when it names the command's seq and type.
+ * NOTE: nothing issued before a STOP is sent after it (`cancelForStop`), so a STOP cancels everything before it.
  */
 export class CommandWindow {
   private readonly inFlight: PendingCommand[] = [];
@@ -76,10 +85,41 @@ export class CommandWindow {
     this.stopped = false;
   }
 
-  /** Queues a command; its outcome goes to `sink`. */
-  submit(encode: (seq: number) => Uint8Array, sink: CommandSink): void {
-    this.queue.push({ encode, sink, seq: 0, wire: null, attempts: 0, lastSentMs: 0, answered: false });
+  /** Queues a command of wire type `type`; its outcome goes to `sink`. */
+  submit(type: number, encode: (seq: number) => Uint8Array, sink: CommandSink): void {
+    this.queue.push({
+      type,
+      encode,
+      sink,
+      beforeStop: false,
+      seq: 0,
+      wire: null,
+      attempts: 0,
+      lastSentMs: 0,
+      answered: false,
+    });
     this.pump();
+  }
+
+  /**
+   * A STOP is being sent: commands still waiting for the window resolve CANCELLED_BY_STOP now and
+   * are never sent; commands in flight are never sent again (the pen answers them, or discards
+   * them). Returns the seq the STOP carries: the next command's, where the pen will continue.
+   */
+  cancelForStop(): number {
+    for (const entry of this.queue.splice(0)) entry.sink.resolve(CANCELLED);
+    for (const entry of this.inFlight) entry.beforeStop = true;
+    return this.nextSeq;
+  }
+
+  /**
+   * The pen acknowledged a STOP carrying `stopSeq`: it answered every queued command before that
+   * ACK, so a command sent before the STOP still unanswered never reached it: CANCELLED_BY_STOP.
+   */
+  handleStopAck(stopSeq: number): void {
+    for (const entry of [...this.inFlight]) {
+      if (!entry.answered && entry.beforeStop && seqDistance(entry.seq, stopSeq) > 0) this.settle(entry, CANCELLED);
+    }
   }
 
   /**
@@ -87,8 +127,14 @@ export class CommandWindow {
    * pen acted on none of the commands in flight, so they take new seqs from `nextSeq` and go again.
    */
   renumber(nextSeq: number): void {
-    const pending = this.inFlight.filter((entry) => !entry.answered);
+    const unanswered = this.inFlight.filter((entry) => !entry.answered);
+    const pending = unanswered.filter((entry) => !entry.beforeStop);
     this.inFlight.length = 0;
+    for (const entry of unanswered) {
+      if (!entry.beforeStop) continue;
+      entry.answered = true;
+      entry.sink.resolve(CANCELLED);
+    }
     this.nextSeq = nextSeq & 0xffff;
     this.goBackSeq = -1;
     for (const entry of pending) {
@@ -104,9 +150,9 @@ export class CommandWindow {
     this.pump();
   }
 
-  /** An ACK arrived. True when it answered a command in flight. */
-  handleAck(ackedSeq: number, note: number, appliedValue: number): boolean {
-    const entry = this.find(ackedSeq);
+  /** An ACK arrived. True when it answered a command in flight (same seq and type). */
+  handleAck(ackedSeq: number, ackedType: number, note: number, appliedValue: number): boolean {
+    const entry = this.find(ackedSeq, ackedType);
     if (entry === undefined) return false;
     this.settle(entry, { ok: true, note, appliedValue });
     return true;
@@ -115,10 +161,10 @@ export class CommandWindow {
   /**
    * A NAK arrived. SEQUENCE_UNEXPECTED and QUEUE_FULL are not answers: the first resends from
    * `expectedSeq` at once, the second leaves the resend to the timer. Any other reason answers the
-   * command. True when it concerned a command in flight.
+   * command. True when it concerned a command in flight (same seq and type).
    */
-  handleNak(refusedSeq: number, reason: number, expectedSeq: number): boolean {
-    const entry = this.find(refusedSeq);
+  handleNak(refusedSeq: number, refusedType: number, reason: number, expectedSeq: number): boolean {
+    const entry = this.find(refusedSeq, refusedType);
     if (entry === undefined) return false;
     if (reason === Reason.QUEUE_FULL) return true;
     if (reason === Reason.SEQUENCE_UNEXPECTED) {
@@ -139,8 +185,8 @@ export class CommandWindow {
     for (const entry of doomed) entry.sink.reject(error);
   }
 
-  private find(seq: number): PendingCommand | undefined {
-    for (const entry of this.inFlight) if (entry.seq === seq && !entry.answered) return entry;
+  private find(seq: number, type: number): PendingCommand | undefined {
+    for (const entry of this.inFlight) if (entry.seq === seq && entry.type === type && !entry.answered) return entry;
     if (this.recentAnswered.includes(seq)) this.deps.stats.duplicateAnswers++;
     else this.deps.stats.unmatchedAnswers++;
     return undefined;
@@ -191,7 +237,7 @@ export class CommandWindow {
   }
 
   private resendFrom(offset: number): void {
-    const resend = this.inFlight.slice(offset).filter((entry) => !entry.answered);
+    const resend = this.inFlight.slice(offset).filter((entry) => !entry.answered && !entry.beforeStop);
     for (const entry of resend) {
       if (entry.attempts >= this.deps.options.maxAttempts) {
         this.deps.onFailure('RETRIES_EXHAUSTED');
@@ -230,7 +276,16 @@ export class CommandWindow {
       return;
     }
     this.goBackSeq = -1;
+    this.abandonStopped();
     this.resendFrom(0);
+  }
+
+  /** Commands sent before a STOP and unanswered a retransmit timeout later were discarded or lost: CANCELLED_BY_STOP. */
+  private abandonStopped(): void {
+    const dueMs = this.deps.clock.nowMs() - this.deps.options.retransmitTimeoutMs;
+    for (const entry of [...this.inFlight]) {
+      if (!entry.answered && entry.beforeStop && entry.lastSentMs <= dueMs) this.settle(entry, CANCELLED);
+    }
   }
 
   private earliestDueMs(): number {

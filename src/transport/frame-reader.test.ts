@@ -26,7 +26,7 @@ function read(chunks: Uint8Array[]): { messages: Message[]; rejections: FrameRej
 }
 
 const ack = (seq: number, ackedSeq: number): Uint8Array =>
-  slipEncode(encodeFrame('ACK', seq, { ackedSeq, note: 0, appliedValue: 200 }));
+  slipEncode(encodeFrame('ACK', seq, { ackedSeq, ackedType: 0x11, note: 0, appliedValue: 200, expectedSeq: 0x4101 }));
 const telemetry = (seq: number, strokeCount: number): Uint8Array =>
   slipEncode(encodeFrame('TELEMETRY', seq, telemetryPayload({ strokeCount })));
 
@@ -50,7 +50,11 @@ describe('FrameReader', () => {
   it('decodes pen frames with their seq and exact payload', () => {
     const { messages, reader } = read([concat([ack(7, 0x4100), telemetry(8, 1234)])]);
     expect(messages).toEqual([
-      { name: 'ACK', seq: 7, payload: { ackedSeq: 0x4100, note: 0, appliedValue: 200 } },
+      {
+        name: 'ACK',
+        seq: 7,
+        payload: { ackedSeq: 0x4100, ackedType: 0x11, note: 0, appliedValue: 200, expectedSeq: 0x4101 },
+      },
       { name: 'TELEMETRY', seq: 8, payload: telemetryPayload({ strokeCount: 1234 }) },
     ]);
     expect(reader.framesAccepted).toBe(2);
@@ -75,7 +79,9 @@ describe('FrameReader', () => {
         ).toEqual(['TELEMETRY']);
         continue;
       }
-      const expected = entry.outcome.kind === 'duplicate' ? Reason.WRONG_DIRECTION : entry.outcome.reason;
+      const outcome = entry.outcome;
+      const expected =
+        outcome.kind === 'duplicate' || outcome.kind === 'reused' ? Reason.WRONG_DIRECTION : outcome.reason;
       expect(messages, entry.id).toEqual([]);
       expect(
         rejections.map((rejection) => rejection.reason),

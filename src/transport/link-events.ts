@@ -1,31 +1,32 @@
 // Typed listener registry for what the pen reports and for link health; allocation-free dispatch.
-import type { FrameRejection, Payload } from '../protocol/index.js';
+import type { FrameRejection, Payload, ReportName } from '../protocol/index.js';
 import type { LinkDeadReason } from './link-types.js';
 
+/** The listener event each pen report goes to: every report of the catalog has one (the compiler checks). */
+export const REPORT_EVENTS = {
+  TELEMETRY: 'telemetry',
+  STATUS: 'status',
+  EVENT_CONTACT: 'contact',
+  EVENT_FAULT: 'fault',
+  EVENT_STOPPED: 'stopped',
+  EVENT_CARTRIDGE: 'cartridge',
+} as const satisfies Record<ReportName, string>;
+
+type ReportEvents = typeof REPORT_EVENTS;
+export type ReportEventName = ReportEvents[ReportName];
+
 /** Pen reports by event name; listeners get the payload and the pen's transmit counter (seq). */
-export interface ReportPayloads {
-  telemetry: Payload<'TELEMETRY'>;
-  status: Payload<'STATUS'>;
-  contact: Payload<'EVENT_CONTACT'>;
-  fault: Payload<'EVENT_FAULT'>;
-  stopped: Payload<'EVENT_STOPPED'>;
-  cartridge: Payload<'EVENT_CARTRIDGE'>;
-}
-export type ReportEventName = keyof ReportPayloads;
+export type ReportPayloads = { [N in ReportName as ReportEvents[N]]: Payload<N> };
 
 /** Listener signature of every event. */
-export interface LinkListeners {
-  telemetry: (telemetry: Payload<'TELEMETRY'>, penSeq: number) => void;
-  status: (status: Payload<'STATUS'>, penSeq: number) => void;
-  contact: (contact: Payload<'EVENT_CONTACT'>, penSeq: number) => void;
-  fault: (fault: Payload<'EVENT_FAULT'>, penSeq: number) => void;
-  stopped: (stopped: Payload<'EVENT_STOPPED'>, penSeq: number) => void;
-  cartridge: (cartridge: Payload<'EVENT_CARTRIDGE'>, penSeq: number) => void;
+export type LinkListeners = {
+  [E in ReportEventName]: (payload: ReportPayloads[E], penSeq: number) => void;
+} & {
   /** The link died (told once per link, never for close()). */
   linkDead: (reason: LinkDeadReason) => void;
   /** A received frame failed a check and was dropped (S14); for diagnostics. */
   rejected: (rejection: FrameRejection) => void;
-}
+};
 export type LinkEventName = keyof LinkListeners;
 
 type ListenerLists = { [E in LinkEventName]: readonly LinkListeners[E][] };
@@ -84,7 +85,9 @@ export class LinkEvents {
 }
 
 function emptyLists(): ListenerLists {
-  return { telemetry: [], status: [], contact: [], fault: [], stopped: [], cartridge: [], linkDead: [], rejected: [] };
+  const lists: Record<string, never[]> = { linkDead: [], rejected: [] };
+  for (const event of Object.values(REPORT_EVENTS)) lists[event] = [];
+  return lists as unknown as ListenerLists;
 }
 
 function rethrowLater(error: unknown): void {

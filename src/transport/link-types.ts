@@ -1,4 +1,8 @@
 // Shared vocabulary of the host link: port contract, options, command results and link errors.
+import type { CommandName, RealtimeName } from '../protocol/index.js';
+
+/** Sequenced commands (sent through the reliable window, answered by ACK or NAK) and realtime frames, from the catalog. */
+export type { CommandName, RealtimeName };
 /**
  * The part of a serialport `SerialPortStream` the link uses, so tests can pass a fake.
  * NOTE: `write` on a closed SerialPortStream is queued until a reopen and its callback never
@@ -11,13 +15,6 @@ export interface PortLike {
   on(event: 'data' | 'close' | 'error', listener: (...args: never[]) => void): unknown;
   removeListener(event: 'data' | 'close' | 'error', listener: (...args: never[]) => void): unknown;
 }
-
-/** Sequenced commands: sent through the reliable window, answered by ACK or NAK. */
-export type CommandName =
-  'HEARTBEAT' | 'SET_DEPTH' | 'SET_SPEED' | 'ARM' | 'DISARM' | 'HOME' | 'RESET_FAULT' | 'SET_TELEMETRY';
-
-/** Realtime frames: written at once, ahead of every queued command, outside the sequence. */
-export type RealtimeName = 'STOP' | 'ESTOP' | 'STATUS_REQUEST';
 
 /** Answer of the pen to one command: ACK (with its clamp note and applied value) or NAK (reason). */
 export type CommandResult = { ok: true; note: number; appliedValue: number } | { ok: false; reason: number };
@@ -69,7 +66,7 @@ export interface LinkStats {
   retransmissions: number; // timer and go-back resends
   goBacks: number; // NAK SEQUENCE_UNEXPECTED acted on
   duplicateAnswers: number; // ACK/NAK for a command already answered
-  unmatchedAnswers: number; // ACK/NAK/INFO matching nothing the host waits for
+  unmatchedAnswers: number; // ACK/NAK/INFO matching nothing the host waits for (also a seq answered with another type)
   penFramesLost: number; // gaps in the pen's transmit counter
 }
 

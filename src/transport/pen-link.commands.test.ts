@@ -1,7 +1,7 @@
 // PenLink reliable commands: exact ACK/NAK results, retransmit, duplicates, go-back-N, window bound, dead link.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Reason, type Message } from '../protocol/index.js';
+import { Reason, encodeFrame, slipEncode, type Message } from '../protocol/index.js';
 import { seqDistance } from './command-window.js';
 import type { CommandResult } from './link-types.js';
 import type { FakeAnswer } from '../../test/support/fake-pen.js';
@@ -173,7 +173,11 @@ describe('PenLink commands', () => {
 
   it('declares SEQUENCE_LOST when the pen expects a seq the host never sent', async () => {
     const h = await connectedHarness();
-    h.pen.expectedSeq = 0x4200;
+    let injecting = true;
+    h.pen.dropToHost = () => injecting;
+    for (let i = 0; i < 0x100; i++) h.pen.injectFromHost(slipEncode(encodeFrame('HEARTBEAT', 0x4100 + i, {})));
+    injecting = false;
+    expect(h.pen.expectedSeq).toBe(0x4200); // another host moved the pen's sequence
     const result = h.link.command('HOME', {});
     h.advance(5);
     await expect(result).rejects.toMatchObject({ code: 'LINK_DEAD', deadReason: 'SEQUENCE_LOST' });

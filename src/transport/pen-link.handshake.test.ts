@@ -33,7 +33,8 @@ describe('PenLink handshake', () => {
     h.pen.dropToHost = (message) => message.name === 'INFO' && lostInfos-- > 0;
     const info = h.link.hello();
     h.advance(250);
-    expect((await info).nextSeq).toBe(0xc100); // three HELLOs reached the pen: 0x0100 + 3 x 0x4000
+    // three HELLOs reached the pen, at ticks 0, 100 and 200: each moves the seq by 0x4000 + (tick & 0x3ff)
+    expect((await info).nextSeq).toBe(0x0100 + 3 * 0x4000 + 100 + 200);
     expect(h.wire.filter((event) => event.direction === 'toPen').map((event) => event.atMs)).toEqual([0, 100, 200]);
   });
 
@@ -58,7 +59,7 @@ describe('PenLink handshake', () => {
     const depth = h.link.command('SET_DEPTH', { depthUm: 150 });
     h.advance(400);
     expect(await depth).toEqual({ ok: true, note: 0, appliedValue: 150 });
-    expect(h.pen.executed.map((message) => [message.name, message.seq])).toEqual([['SET_DEPTH', 0x8100]]);
+    expect(h.pen.executed.map((message) => [message.name, message.seq])).toEqual([['SET_DEPTH', 0x8100 + 100]]);
   });
 
   it('refuses commands before hello() with NOT_CONNECTED and writes nothing', async () => {
@@ -91,7 +92,8 @@ describe('PenLink handshake', () => {
     await expect(pending).rejects.toEqual(new LinkError('LINK_RESET'));
     h.pen.silent = false;
     h.advance(150);
-    expect((await again).nextSeq).toBe(0xc102); // the heartbeat and HOME were executed before the new HELLOs
+    // the heartbeat and HOME were executed before the new HELLOs (ticks 5 and 105)
+    expect((await again).nextSeq).toBe(0xc102 + 5 + 105);
     h.advance(1000);
     expect(h.link.deadReason).toBeNull();
     expect(h.sentByHost().filter((message) => message.name === 'HEARTBEAT').length).toBe(1);

@@ -1,39 +1,78 @@
-// PenLink realtime path: STOP/ESTOP/STATUS_REQUEST go to the port at once, ahead of queued commands.
+// PenLink realtime path: STOP/ESTOP/STATUS_REQUEST go to the port at once, ahead of queued commands; STOP cancels what came before.
 import { describe, expect, it } from 'vitest';
-import { PenState } from '../protocol/index.js';
-import { seqDistance } from './command-window.js';
+import { MESSAGES, PenState, Reason, encodeFrame, slipEncode } from '../protocol/index.js';
 import { decodeWire, telemetryPayload } from '../../test/support/fake-pen.js';
 import { connectedHarness, createHarness } from '../../test/support/link-harness.js';
 
 describe('PenLink realtime', () => {
-  it('STOP overtakes queued commands: its bytes follow the window and precede every queued command', async () => {
+  it('S13: STOP goes to the port at once; commands still waiting for the window resolve CANCELLED_BY_STOP and are never sent', async () => {
     const h = await connectedHarness({ latencyMs: 5 });
     const results = Promise.all(Array.from({ length: 8 }, (_, i) => h.link.command('SET_DEPTH', { depthUm: i * 10 })));
     const writtenBefore = h.port.written.length;
     expect(h.link.realtime('STOP')).toBe(true);
     expect(h.port.written.length).toBe(writtenBefore + 1); // handed over synchronously
     h.advance(50);
-    expect((await results).map((result) => (result.ok ? result.appliedValue : -1))).toEqual([
-      0, 10, 20, 30, 40, 50, 60, 70,
+    const cancelled = { ok: false, reason: Reason.CANCELLED_BY_STOP };
+    expect(await results).toEqual([
+      ...[0, 10, 20, 30].map((appliedValue) => ({ ok: true, note: 0, appliedValue })),
+      cancelled,
+      cancelled,
+      cancelled,
+      cancelled,
     ]);
     const onWire = decodeWire(h.port.allWritten()).filter((message) => message.name !== 'HELLO');
-    expect(onWire.map((message) => message.name)).toEqual([
-      'SET_DEPTH',
-      'SET_DEPTH',
-      'SET_DEPTH',
-      'SET_DEPTH',
-      'STOP',
-      'SET_DEPTH',
-      'SET_DEPTH',
-      'SET_DEPTH',
-      'SET_DEPTH',
-    ]);
-    const stop = onWire[4];
-    for (const message of onWire) {
-      if (message.name !== 'STOP') expect(Math.abs(seqDistance(stop?.seq ?? 0, message.seq))).toBeGreaterThan(0x7000);
-    }
-    expect(h.pen.received.filter((message) => message.name === 'STOP').length).toBe(1);
-    expect(h.link.stats.unmatchedAnswers).toBe(1); // the STOP's ACK matched no command
+    expect(onWire.map((message) => message.name)).toEqual(['SET_DEPTH', 'SET_DEPTH', 'SET_DEPTH', 'SET_DEPTH', 'STOP']);
+    expect(onWire[4]?.seq).toBe(0x4104); // the seq the next command will carry
+    expect(h.pen.executed).toHaveLength(4);
+    expect(h.link.stats.unmatchedAnswers).toBe(0); // the STOP's ACK is recognised as such
+    const home = h.link.command('HOME', {});
+    h.advance(10);
+    expect(await home).toEqual({ ok: true, note: 0, appliedValue: 0 });
+    expect(h.pen.executed.at(-1)).toMatchObject({ name: 'HOME', seq: 0x4104 });
+  });
+
+  it('S13: a command lost before a STOP is never resent after it; it resolves CANCELLED_BY_STOP and the next one runs', async () => {
+    const h = await connectedHarness({ latencyMs: 3 });
+    h.pen.dropFromHost = (message) => message.name === 'ARM';
+    const arm = h.link.command('ARM', {});
+    const depth = h.link.command('SET_DEPTH', { depthUm: 200 });
+    h.link.realtime('STOP');
+    h.pen.dropFromHost = () => false;
+    h.advance(200);
+    const cancelled = { ok: false, reason: Reason.CANCELLED_BY_STOP };
+    expect(await arm).toEqual(cancelled);
+    expect(await depth).toEqual(cancelled); // out of sequence when the STOP flushed it
+    const home = h.link.command('HOME', {});
+    h.advance(10);
+    expect(await home).toEqual({ ok: true, note: 0, appliedValue: 0 });
+    expect(h.pen.executed.map((message) => message.name)).toEqual(['HOME']);
+    const names = decodeWire(h.port.allWritten()).map((message) => message.name);
+    expect(names.slice(names.indexOf('STOP'))).toEqual(['STOP', 'HOME']);
+  });
+
+  it('S15: an ACK naming another message type does not settle a command with the same seq', async () => {
+    const h = await connectedHarness();
+    h.pen.silent = true;
+    const arm = h.link.command('ARM', {});
+    let settled = false;
+    void arm.then(() => (settled = true));
+    h.port.emitData(
+      slipEncode(
+        encodeFrame('ACK', 99, {
+          ackedSeq: 0x4100,
+          ackedType: MESSAGES.SET_DEPTH.type,
+          note: 0,
+          appliedValue: 250,
+          expectedSeq: 0x4101,
+        }),
+      ),
+    );
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    expect(h.link.stats.unmatchedAnswers).toBe(1);
+    h.pen.silent = false;
+    h.advance(100);
+    expect(await arm).toEqual({ ok: true, note: 0, appliedValue: 0 });
   });
 
   it('writes STOP and ESTOP before any handshake, without waiting for anything', () => {

@@ -57,7 +57,9 @@ describe('PenLink reports', () => {
     const frames = [1, 2, 3, 4].map((strokeCount) =>
       slipEncode(encodeFrame('TELEMETRY', strokeCount, telemetryPayload({ strokeCount }))),
     );
-    const fakeAck = slipEncode(encodeFrame('ACK', 9, { ackedSeq: 0x4100, note: 0, appliedValue: 2500 }));
+    const fakeAck = slipEncode(
+      encodeFrame('ACK', 9, { ackedSeq: 0x4100, ackedType: 0x11, note: 0, appliedValue: 2500, expectedSeq: 0x4101 }),
+    );
     fakeAck[6] = (fakeAck[6] as number) ^ 0xff; // CRC broken: must not answer the pending command
     await fc.assert(
       fc.asyncProperty(

@@ -41,12 +41,13 @@ describe('PenLink over SerialPortStream + binding-mock', () => {
     link.on('telemetry', (sample) => strokes.push(sample.strokeCount));
     const info = link.hello();
     await run(5);
-    expect((await info).nextSeq).toBe(0x4100);
+    expect((await info).nextSeq).toBe(0x4101); // 0x0100 + 0x4000 + the HELLO's tick (1)
 
     const depth = link.command('SET_DEPTH', { depthUm: 200 });
     const arm = link.command('ARM', {});
     expect(link.realtime('STOP')).toBe(true);
     await run(5);
+    // each write reaches the fake pen in its own read, and it acts on a command at once: both ran before the STOP
     expect(await depth).toEqual({ ok: true, note: 0, appliedValue: 200 });
     expect(await arm).toEqual({ ok: true, note: 0, appliedValue: 0 });
     expect(decodeWire(mockPort.recording).map((message) => message.name)).toEqual([

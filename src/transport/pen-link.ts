@@ -1,10 +1,25 @@
 // The host link to the pen: handshake, reliable commands, realtime stops, heartbeat and reports.
-import { PROTOCOL_VERSION, Reason, encodeFrame, slipEncode, type Message, type Payload } from '../protocol/index.js';
+import {
+  MESSAGES,
+  PROTOCOL_VERSION,
+  Reason,
+  encodeFrame,
+  slipEncode,
+  type Message,
+  type Payload,
+  type ReportName,
+} from '../protocol/index.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { CommandWindow, seqDistance } from './command-window.js';
 import { FrameReader } from './frame-reader.js';
 import { Heartbeat } from './heartbeat.js';
-import { LinkEvents, type LinkEventName, type LinkListeners } from './link-events.js';
+import {
+  LinkEvents,
+  REPORT_EVENTS,
+  type LinkEventName,
+  type LinkListeners,
+  type ReportPayloads,
+} from './link-events.js';
 import { DEFAULT_HEARTBEAT_PERIOD_MS, resolveLinkOptions, type LinkOptions } from './link-options.js';
 import {
   LinkError,
@@ -25,6 +40,9 @@ export interface PenLinkInit {
   readonly clock: Clock;
   readonly options?: Partial<LinkOptions>;
 }
+
+const STOP_TYPES: readonly number[] = [MESSAGES.STOP.type, MESSAGES.ESTOP.type];
+const isStopType = (type: number): boolean => STOP_TYPES.includes(type);
 
 interface HelloInProgress {
   readonly promise: Promise<Payload<'INFO'>>;
@@ -55,7 +73,6 @@ export class PenLink {
   private deadCause: LinkDeadReason | null = null;
   private outstandingInfos = 0;
   private helloSeq = 0;
-  private realtimeCount = 0;
   private lastFrameMs = -Infinity;
   private lastPenSeq = -1;
   private readonly onData = (chunk: Buffer): void => this.reader.push(chunk);
@@ -80,7 +97,7 @@ export class PenLink {
     this.heartbeat = new Heartbeat({
       clock: this.clock,
       deadLinkTimeoutMs: this.options.deadLinkTimeoutMs,
-      sendHeartbeat: (sink) => this.submit((seq) => encodeFrame('HEARTBEAT', seq, {}), sink),
+      sendHeartbeat: (sink) => this.submit(MESSAGES.HEARTBEAT.type, (seq) => encodeFrame('HEARTBEAT', seq, {}), sink),
       lastFrameMs: () => this.lastFrameMs,
       onTimeout: () => this.die('HEARTBEAT_TIMEOUT', true),
     });
@@ -147,7 +164,7 @@ export class PenLink {
       return Promise.reject(error);
     }
     return new Promise<CommandResult>((resolve, reject) => {
-      this.submit((seq) => encodeFrame(name, seq, payload), { resolve, reject });
+      this.submit(MESSAGES[name].type, (seq) => encodeFrame(name, seq, payload), { resolve, reject });
     });
   }
 
@@ -155,12 +172,14 @@ export class PenLink {
    * The priority path (grbl's realtime bytes): writes STOP, ESTOP or STATUS_REQUEST to the port at
    * once, ahead of every queued command and whatever the window holds. Works before hello().
    * Returns whether the frame was handed to the port; false when the link is dead or the port closed.
-   * NOTE: never waits for a write callback (dependencies trap 2). Its seq is half the sequence
-   * circle away from the command window, so the pen's ACK of it never matches a command.
+   * STOP and ESTOP cancel every command issued before them: those still waiting resolve
+   * CANCELLED_BY_STOP at once, those in flight are never resent and resolve with the pen's answer
+   * (CANCELLED_BY_STOP when it discarded them). Their seq is the next command's, where the pen continues.
+   * NOTE: never waits for a write callback (dependencies trap 2).
    */
   realtime(name: RealtimeName): boolean {
     if (this.deadCause !== null) return false;
-    const seq = (this.window.nextSequence + 0x8000 + (this.realtimeCount++ & 0xff)) & 0xffff;
+    const seq = name === 'STATUS_REQUEST' ? 0 : this.window.cancelForStop();
     return this.writeBytes(slipEncode(encodeFrame(name, seq, {})));
   }
 
@@ -202,14 +221,16 @@ export class PenLink {
     this.die('CLOSED', false);
   }
 
-  private submit(encode: (seq: number) => Uint8Array, sink: CommandSink): void {
+  private submit(type: number, encode: (seq: number) => Uint8Array, sink: CommandSink): void {
     if (this.deadCause !== null) return sink.reject(deadLinkError(this.deadCause));
     if (!this.connected) return sink.reject(new LinkError('NOT_CONNECTED'));
-    this.window.submit(encode, {
+    this.window.submit(type, encode, {
       resolve: (result) => {
         sink.resolve(result);
-        // NOTE: NOT_CONNECTED after the handshake: the pen lost the session (a reboot).
-        if (!result.ok && result.reason === Reason.NOT_CONNECTED) this.die('SESSION_LOST', true);
+        // NOTE: NOT_CONNECTED (or PROTOCOL_UNSUPPORTED) after the handshake: the pen lost the session (a reboot).
+        if (!result.ok && (result.reason === Reason.NOT_CONNECTED || result.reason === Reason.PROTOCOL_UNSUPPORTED)) {
+          this.die('SESSION_LOST', true);
+        }
       },
       reject: sink.reject,
     });
@@ -256,29 +277,35 @@ export class PenLink {
     if (gap > 0) this.stats.penFramesLost += gap;
     this.lastPenSeq = message.seq;
     switch (message.name) {
-      case 'TELEMETRY':
-        return this.events.emitReport('telemetry', message.payload, message.seq);
       case 'ACK':
-        this.window.handleAck(message.payload.ackedSeq, message.payload.note, message.payload.appliedValue);
+        if (isStopType(message.payload.ackedType)) return this.window.handleStopAck(message.payload.ackedSeq);
+        this.window.handleAck(
+          message.payload.ackedSeq,
+          message.payload.ackedType,
+          message.payload.note,
+          message.payload.appliedValue,
+        );
         return;
       case 'NAK':
-        this.window.handleNak(message.payload.refusedSeq, message.payload.reason, message.payload.expectedSeq);
+        this.window.handleNak(
+          message.payload.refusedSeq,
+          message.payload.refusedType,
+          message.payload.reason,
+          message.payload.expectedSeq,
+        );
         return;
       case 'INFO':
         return this.handleInfo(message.payload);
-      case 'STATUS':
-        return this.events.emitReport('status', message.payload, message.seq);
-      case 'EVENT_CONTACT':
-        return this.events.emitReport('contact', message.payload, message.seq);
-      case 'EVENT_FAULT':
-        return this.events.emitReport('fault', message.payload, message.seq);
-      case 'EVENT_STOPPED':
-        return this.events.emitReport('stopped', message.payload, message.seq);
-      case 'EVENT_CARTRIDGE':
-        return this.events.emitReport('cartridge', message.payload, message.seq);
       default:
+        if (MESSAGES[message.name].kind === 'report')
+          this.emitReport(message as Extract<Message, { name: ReportName }>);
         return; // host-to-pen messages never reach here: the reader rejects them
     }
+  }
+
+  private emitReport(message: Extract<Message, { name: ReportName }>): void {
+    const event = REPORT_EVENTS[message.name];
+    this.events.emitReport(event, message.payload as ReportPayloads[typeof event], message.seq);
   }
 
   private writeBytes(bytes: Uint8Array): boolean {

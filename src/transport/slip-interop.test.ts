@@ -7,9 +7,13 @@ import { telemetryPayload } from '../../test/support/fake-pen.js';
 
 /** Frames whose bytes include END and ESC, so escaping is exercised both ways. */
 const FRAMES: Message[] = [
-  { name: 'ACK', seq: 0xc0db, payload: { ackedSeq: 0xdbc0, note: 0x30, appliedValue: 0x00c0 } },
+  {
+    name: 'ACK',
+    seq: 0xc0db,
+    payload: { ackedSeq: 0xdbc0, ackedType: 0xdb, note: 0x30, appliedValue: 0x00c0, expectedSeq: 0xdbc1 },
+  },
   { name: 'TELEMETRY', seq: 0x00db, payload: telemetryPayload({ strokeCount: 0xc0dbc0db, measuredDepthUm: -0x3f25 }) },
-  { name: 'NAK', seq: 3, payload: { refusedSeq: 0x4100, reason: 0x10, expectedSeq: 0x40ff } },
+  { name: 'NAK', seq: 3, payload: { refusedSeq: 0x4100, refusedType: 0xc0, reason: 0x10, expectedSeq: 0x40ff } },
 ];
 
 function encode(message: Message): Uint8Array {

@@ -1,7 +1,16 @@
 // End-to-end through the mock port: handshake, depth floored and clamped, speed range, telemetry.
 import { afterEach, describe, expect, it } from 'vitest';
 import { configBlockCrc, encodeConfigBlock } from '../../firmware/config.js';
-import { Fault, MESSAGES, PenState, Reason, Sku, slipEncode, TelemetryFlag } from '../../src/protocol/index.js';
+import {
+  Fault,
+  MESSAGES,
+  PenState,
+  PROTOCOL_VERSION,
+  Reason,
+  Sku,
+  slipEncode,
+  TelemetryFlag,
+} from '../../src/protocol/index.js';
 import { withCrc } from '../fixtures/bad-input-corpus.js';
 import { openPenHarness, physical, type PenHarness } from '../support/pen-harness.js';
 
@@ -19,7 +28,7 @@ describe('pen over the mock port', () => {
     });
     const info = await pen.hello();
     expect(info).toMatchObject({
-      protocolVersion: 1,
+      protocolVersion: PROTOCOL_VERSION,
       firmwareMajor: 1,
       sku: Sku.HOME,
       serialNumber: 4242,

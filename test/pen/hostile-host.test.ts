@@ -1,8 +1,16 @@
 // S14 S15 S18 end-to-end: a hostile or broken host writing frames straight to the pen, bypassing the controller.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeFrame, PenState, Reason, Sku, slipEncode, type Message } from '../../src/protocol/index.js';
-import { BAD_INPUT_CORPUS, withCrc } from '../fixtures/bad-input-corpus.js';
+import {
+  encodeFrame,
+  PenState,
+  PROTOCOL_VERSION,
+  Reason,
+  Sku,
+  slipEncode,
+  type Message,
+} from '../../src/protocol/index.js';
+import { BAD_INPUT_CORPUS, DUPLICATED_COMMAND, withCrc } from '../fixtures/bad-input-corpus.js';
 import { openPenHarness, physical, type PenHarness } from '../support/pen-harness.js';
 
 let pen: PenHarness | undefined;
@@ -53,7 +61,7 @@ function applyHostile(harness: PenHarness, action: HostileAction): void {
       harness.send('HEARTBEAT', seq, {});
       break;
     case 'hello':
-      harness.send('HELLO', seq, { protocolVersion: 1 });
+      harness.send('HELLO', seq, { protocolVersion: PROTOCOL_VERSION });
       break;
     case 'garbage':
       harness.writeRaw(action.bytes);
@@ -109,14 +117,20 @@ describe('hostile host', () => {
     const baseline = await status(pen);
     for (const entry of BAD_INPUT_CORPUS) {
       const seq = pen.seq;
-      if (entry.outcome.kind === 'duplicate') {
-        const original = await pen.command('SET_DEPTH', { depthUm: 900 });
+      if (entry.outcome.kind === 'duplicate' || entry.outcome.kind === 'reused') {
+        const original = await pen.command(DUPLICATED_COMMAND.name, DUPLICATED_COMMAND.payload);
         await pen.command('SET_DEPTH', { depthUm: 700 });
         const count = pen.received.length;
         pen.writeRaw(entry.build(seq));
         await pen.advance(5);
         const replies = pen.received.slice(count).filter((m) => m.name === 'ACK' || m.name === 'NAK');
-        expect(replies, entry.id).toEqual([{ ...original, seq: replies[0]?.seq }]);
+        if (entry.outcome.kind === 'duplicate')
+          expect(replies, entry.id).toEqual([{ ...original, seq: replies[0]?.seq }]);
+        else {
+          expect(replies, entry.id).toMatchObject([
+            { name: 'NAK', payload: { refusedSeq: seq, reason: Reason.SEQUENCE_REUSED, expectedSeq: pen.seq } },
+          ]);
+        }
       } else {
         const count = pen.received.length;
         pen.writeRaw(entry.build(seq));
@@ -158,7 +172,7 @@ describe('hostile host', () => {
     });
   });
 
-  it('S15: duplicated, reordered and replayed frames never raise the depth above the last in-order command', async () => {
+  it('S15: duplicated, reordered and replayed frames never raise the depth above the last in-order command of the session', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), fc.boolean(), async (picks, newSession) => {
         const harness = await openPenHarness({ sku: Sku.PRO, seed: 15 });
@@ -180,8 +194,10 @@ describe('hostile host', () => {
               return false;
             }, 40);
           }
-          expect(maxSetpointUm).toBe(400);
-          expect(physical(harness.sim).depthUm).toBeLessThanOrEqual(400);
+          // a new HELLO starts clean: depth 0 until the new session sets one
+          const lastInOrderUm = newSession ? 0 : 400;
+          expect(maxSetpointUm).toBe(lastInOrderUm);
+          expect(physical(harness.sim).depthUm).toBeLessThanOrEqual(lastInOrderUm + 5);
         } finally {
           await harness.close();
         }

@@ -1,10 +1,20 @@
 // S10 end-to-end: when heartbeats stop, the firmware stops the motor and retracts within lease + one tick, on its own.
 import { afterEach, describe, expect, it } from 'vitest';
+import { LEASE_MS } from '../../src/limits/index.js';
 import { PenState, Reason, Sku } from '../../src/protocol/index.js';
+import { ACTUATOR_LAG_MS, ACTUATOR_SLEW_UM_PER_MS } from '../../sim/index.js';
 import { openPenHarness, physical, type PenHarness } from '../support/pen-harness.js';
 
 let pen: PenHarness | undefined;
 afterEach(async () => pen?.close());
+
+/**
+ * docs/protocol.md "Drive lease": needles fully retracted within lease + 1 tick + the actuator's
+ * lag + depth / slew after the last heartbeat's arrival (the simulated actuator: 2 ms, 20 um/ms).
+ */
+function retractBoundMs(depthUm: number): number {
+  return LEASE_MS + 1 + ACTUATOR_LAG_MS + Math.ceil(depthUm / ACTUATOR_SLEW_UM_PER_MS);
+}
 
 async function armAndHold(harness: PenHarness, depthUm: number): Promise<void> {
   await harness.hello();
@@ -38,6 +48,48 @@ describe('drive lease', () => {
       await pen.advance(200);
       expect(pen.of('EVENT_STOPPED').at(-1)?.payload.reason).toBe(Reason.STOP_LEASE_LAPSED);
       expect(physical(pen.sim).depthUm).toBeLessThanOrEqual(5);
+    },
+  );
+
+  it.each([
+    [Sku.HOME, 250],
+    [Sku.PRO, 2500],
+  ] as const)(
+    'S10: sku %i at %i um: motor off within lease + 1 tick and needles fully retracted within the documented bound, on every heartbeat phase',
+    async (sku, depthUm) => {
+      const offMs: number[] = [];
+      const retractedMs: number[] = [];
+      for (let phase = 0; phase < 6; phase++) {
+        const harness = await openPenHarness({ sku, seed: 40 + phase });
+        try {
+          await harness.hello();
+          await harness.command('SET_DEPTH', { depthUm });
+          await harness.command('ARM', {});
+          for (let i = 0; i < 14; i++) {
+            await harness.command('HEARTBEAT', {});
+            await harness.advance(35 + phase);
+          }
+          expect(physical(harness.sim).depthUm).toBeGreaterThanOrEqual(depthUm - 5);
+          harness.send('HEARTBEAT', harness.seq++, {});
+          const sentAtMs = harness.sim.nowMs;
+          let off = -1;
+          let retracted = -1;
+          await harness.sim.runUntil(() => {
+            const out = physical(harness.sim);
+            if (off < 0 && out.motorCommandHz === 0) off = harness.sim.nowMs - sentAtMs;
+            if (retracted < 0 && out.depthUm <= 0) retracted = harness.sim.nowMs - sentAtMs;
+            return off >= 0 && retracted >= 0;
+          }, 1000);
+          offMs.push(off);
+          retractedMs.push(retracted);
+        } finally {
+          await harness.close();
+        }
+      }
+      // the heartbeat's bytes reach the pen in the step after they are written (1 ms)
+      for (const ms of offMs) expect(ms).toBeLessThanOrEqual(LEASE_MS + 1 + 1);
+      for (const ms of retractedMs) expect(ms).toBeLessThanOrEqual(retractBoundMs(depthUm) + 1);
+      expect(Math.min(...retractedMs)).toBeGreaterThan(LEASE_MS);
     },
   );
 

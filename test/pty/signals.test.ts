@@ -7,7 +7,7 @@ import { Sku } from '../../src/protocol/index.js';
 import { openStore } from '../../src/store/index.js';
 import { closePenPort, openPenPort } from '../../src/wiring/open-port.js';
 import { screening, tempDir, writeJson } from '../support/cli.js';
-import { openPtyPair, type PtyPair } from '../support/pty.js';
+import { openPtyPair, type PtyPair } from '../support/pty-pair.js';
 import { describeWithPrograms } from '../support/system-programs.js';
 
 let pair: PtyPair | undefined;

@@ -1,4 +1,4 @@
-// Scripted fake pen for link tests: the firmware's link rules (0001) with knobs to lose, repeat and delay frames.
+// Scripted fake pen for link tests: the firmware's own Link with scripted answers and a back door that loses, repeats and delays frames.
 import {
   MAX_FRAME_BYTES,
   MESSAGES,
@@ -9,13 +9,13 @@ import {
   SlipStreamDecoder,
   Sku,
   decodeFrame,
-  encodeFrame,
   slipEncode,
   type Message,
   type MessageName,
   type Payload,
 } from '../../src/protocol/index.js';
 import type { Clock } from '../../src/clock/clock.js';
+import { Link } from '../../firmware/link.js';
 
 /** How the fake pen answers an executed command. */
 export type FakeAnswer = { ack: { note: number; appliedValue: number } } | { nak: number };
@@ -30,8 +30,6 @@ export interface FakePenOptions {
   readonly initialExpectedSeq?: number;
   readonly info?: Partial<Payload<'INFO'>>;
 }
-
-const ANSWER_MEMORY = 8;
 
 /** Decodes SLIP bytes into every frame they hold, whatever its direction (for wire assertions). */
 export function decodeWire(bytes: Uint8Array): Message[] {
@@ -67,36 +65,44 @@ export function telemetryPayload(overrides: Partial<Payload<'TELEMETRY'>> = {}):
 }
 
 /**
- * Pen side of the link rules: HELLO (any seq) moves the expected seq by 0x4000 and answers INFO;
- * the expected seq is executed and answered; one of the last 8 answered seqs gets its stored answer
- * again (not executed); any other seq gets NAK SEQUENCE_UNEXPECTED; realtime frames act on receipt.
+ * The pen side of the link is the firmware's `Link` (firmware/link.ts): HELLO, sequencing, the
+ * whole-frame duplicate memory, the queue and the STOP flush are the real ones, its tick run as
+ * soon as frames arrive. What the fake adds is scripted answers (`answer`) and a back door on the
+ * wire: lose a frame either way, repeat or delay the pen's frames, refuse with QUEUE_FULL, inject
+ * frames from another host, go silent, reboot.
  */
 export class FakePen {
   /** Every decoded frame that reached the pen, in order. */
   readonly received: Message[] = [];
-  /** Commands executed (first receipt of the expected seq), in order. */
+  /** Commands executed (the link handed them to the program), in order. */
   readonly executed: Message[] = [];
-  /** Frames to the host that were lost or sent, by name, for assertions. */
+  /** Frames the pen transmitted (lost or delivered), for assertions. */
   readonly sent: Message[] = [];
   answer: (command: Message) => FakeAnswer = defaultAnswer;
   /** Return true to lose a host frame before the pen sees it. */
   dropFromHost: (message: Message) => boolean = () => false;
   /** Return true to lose a pen frame on its way to the host. */
   dropToHost: (message: Message) => boolean = () => false;
-  /** Return true to refuse a command with NAK QUEUE_FULL (not executed, expected seq kept). */
+  /** Return true to refuse a command with NAK QUEUE_FULL (not queued: the link never sees it). */
   queueFull: (command: Message) => boolean = () => false;
   duplicateToHost = false;
   silent = false;
   latencyMs: number;
-  connected = false;
-  expectedSeq: number;
-  private txSeq = 0;
-  private readonly answered: { seq: number; answer: FakeAnswer }[] = [];
-  private readonly decoder = new SlipStreamDecoder(MAX_FRAME_BYTES, (frame) => this.handleFrame(frame));
+  private link: Link;
+  private readonly decoder = new SlipStreamDecoder(MAX_FRAME_BYTES, (frame) => this.fromHost(frame));
 
   constructor(private readonly options: FakePenOptions) {
     this.latencyMs = options.latencyMs ?? 1;
-    this.expectedSeq = options.initialExpectedSeq ?? 0x0100;
+    this.link = this.createLink(options.initialExpectedSeq ?? 0x0100);
+  }
+
+  get connected(): boolean {
+    return this.link.connected;
+  }
+
+  /** Sequence number the link expects next. */
+  get expectedSeq(): number {
+    return this.link.expectedSeq;
   }
 
   /** Host-to-pen bytes (any split). */
@@ -104,21 +110,73 @@ export class FakePen {
     this.decoder.push(bytes);
   }
 
-  /** Power cycle: the link session and answer memory are lost. */
+  /** Back door: frames from another host, straight into the link (not recorded, never dropped). */
+  injectFromHost(bytes: Uint8Array): void {
+    this.link.receive(bytes, this.nowTick());
+    this.runTicks();
+  }
+
+  /** Power cycle: the link session and answer memory are lost (the expected seq is kept). */
   reboot(): void {
-    this.connected = false;
-    this.answered.length = 0;
+    this.link = this.createLink(this.link.expectedSeq);
   }
 
   /** Sends one frame to the host with the pen's transmit counter as seq. */
   send<N extends MessageName>(name: N, payload: Payload<N>): void {
-    const seq = this.txSeq;
-    this.txSeq = (seq + 1) & 0xffff;
-    this.deliver(slipEncode(encodeFrame(name, seq, payload)));
+    this.link.send(name, payload);
   }
 
   sendTelemetry(overrides: Partial<Payload<'TELEMETRY'>> = {}): void {
     this.send('TELEMETRY', telemetryPayload(overrides));
+  }
+
+  private createLink(initialExpectedSeq: number): Link {
+    return new Link(
+      (bytes) => this.deliver(bytes.slice()),
+      {
+        onStop: () => {},
+        onHello: (_connected, info) => Object.assign(info, defaultInfo(), this.options.info),
+        onCommand: (message, _receivedAtTick, reply) => {
+          this.executed.push(message);
+          const answer = this.answer(message);
+          if ('nak' in answer) return answer.nak;
+          reply.note = answer.ack.note;
+          reply.appliedValue = answer.ack.appliedValue;
+          return Reason.NONE;
+        },
+      },
+      initialExpectedSeq,
+    );
+  }
+
+  private nowTick(): number {
+    return Math.floor(this.options.clock.nowMs()) >>> 0;
+  }
+
+  private fromHost(frame: Uint8Array): void {
+    const result = decodeFrame(frame);
+    if (result.ok) {
+      const message = result.message;
+      if (this.dropFromHost(message)) return;
+      this.received.push(message);
+      if (MESSAGES[message.name].kind === 'command' && this.queueFull(message)) {
+        this.link.send('NAK', {
+          refusedSeq: message.seq,
+          refusedType: MESSAGES[message.name].type,
+          reason: Reason.QUEUE_FULL,
+          expectedSeq: this.link.expectedSeq,
+        });
+        return;
+      }
+    }
+    this.link.receive(slipEncode(frame), this.nowTick());
+    this.runTicks();
+  }
+
+  /** The pen's control ticks, run at once: every queued frame, then one STATUS if one was asked for. */
+  private runTicks(): void {
+    while (this.link.queueLength > 0) this.link.tick(this.nowTick());
+    if (this.link.takeStatusRequest()) this.send<'STATUS'>('STATUS', telemetryPayload());
   }
 
   private deliver(bytes: Uint8Array): void {
@@ -127,61 +185,6 @@ export class FakePen {
     if (this.silent || this.dropToHost(message)) return;
     const copies = this.duplicateToHost ? 2 : 1;
     for (let i = 0; i < copies; i++) this.options.clock.setTimer(this.latencyMs, () => this.options.toHost(bytes));
-  }
-
-  private handleFrame(frame: Uint8Array): void {
-    const result = decodeFrame(frame);
-    if (!result.ok) return;
-    const message = result.message;
-    if (this.dropFromHost(message)) return;
-    this.received.push(message);
-    if (message.name === 'HELLO') return this.handleHello(message.payload.protocolVersion);
-    const kind = MESSAGES[message.name].kind;
-    if (kind === 'realtime') return this.handleRealtime(message);
-    if (kind === 'command') this.handleCommand(message);
-  }
-
-  private handleHello(protocolVersion: number): void {
-    this.expectedSeq = (this.expectedSeq + 0x4000) & 0xffff;
-    this.connected = protocolVersion === PROTOCOL_VERSION;
-    this.answered.length = 0;
-    this.send('INFO', { ...defaultInfo(), ...this.options.info, nextSeq: this.expectedSeq });
-  }
-
-  private handleRealtime(message: Message): void {
-    if (message.name === 'STATUS_REQUEST') this.send<'STATUS'>('STATUS', telemetryPayload());
-    else this.send('ACK', { ackedSeq: message.seq, note: 0, appliedValue: 0 });
-  }
-
-  private handleCommand(message: Message): void {
-    if (!this.connected) {
-      this.send('NAK', { refusedSeq: message.seq, reason: Reason.NOT_CONNECTED, expectedSeq: this.expectedSeq });
-      return;
-    }
-    const stored = this.answered.find((entry) => entry.seq === message.seq);
-    if (stored !== undefined) {
-      this.sendAnswer(message.seq, stored.answer);
-      return;
-    }
-    if (message.seq !== this.expectedSeq) {
-      this.send('NAK', { refusedSeq: message.seq, reason: Reason.SEQUENCE_UNEXPECTED, expectedSeq: this.expectedSeq });
-      return;
-    }
-    if (this.queueFull(message)) {
-      this.send('NAK', { refusedSeq: message.seq, reason: Reason.QUEUE_FULL, expectedSeq: this.expectedSeq });
-      return;
-    }
-    this.executed.push(message);
-    this.expectedSeq = (this.expectedSeq + 1) & 0xffff;
-    const answer = this.answer(message);
-    this.answered.push({ seq: message.seq, answer });
-    if (this.answered.length > ANSWER_MEMORY) this.answered.shift();
-    this.sendAnswer(message.seq, answer);
-  }
-
-  private sendAnswer(commandSeq: number, answer: FakeAnswer): void {
-    if ('ack' in answer) this.send('ACK', { ackedSeq: commandSeq, ...answer.ack });
-    else this.send('NAK', { refusedSeq: commandSeq, reason: answer.nak, expectedSeq: (commandSeq + 1) & 0xffff });
   }
 }
 

@@ -112,6 +112,8 @@ export class FakeHardware implements PenHardware {
 }
 
 export interface HarnessOptions {
+  /** Device tick at power-on (u32; default 0): a value near 2^32 runs the firmware across the clock's wrap. */
+  readonly startTick?: number;
   readonly config?: PenConfig;
   readonly configBlock?: Uint8Array;
   readonly powerOnPositionUm?: number;
@@ -127,7 +129,8 @@ export class FirmwareHarness implements DeviceClock {
   readonly log: Message[] = [];
   received: Message[] = [];
   nextSeq = 0;
-  private now = 0;
+  private ticks = 0;
+  private readonly startTick: number;
   private decodedChunks = 0;
   private readonly decoder = new SlipStreamDecoder(MAX_FRAME_BYTES, (frame) => {
     const result = decodeFrame(frame);
@@ -137,20 +140,32 @@ export class FirmwareHarness implements DeviceClock {
   });
 
   constructor(options: HarnessOptions = {}) {
+    this.startTick = options.startTick ?? 0;
     this.hardware = new FakeHardware(options.powerOnPositionUm, options.config);
     if (options.configBlock) this.hardware.configBlock = options.configBlock;
     options.prepare?.(this.hardware);
     this.firmware = createPenFirmware(this.hardware, this);
   }
 
+  /** The device tick (u32), as the firmware's DeviceClock reads it. */
+  nowTick(): number {
+    return (this.startTick + this.ticks) >>> 0;
+  }
+
+  /** The device tick, for comparisons with deviceTickMs fields. */
   nowMs(): number {
-    return this.now;
+    return this.nowTick();
+  }
+
+  /** Ticks stepped since power-on. */
+  get elapsedTicks(): number {
+    return this.ticks;
   }
 
   /** Advances `ms` ticks: time, physics, then firmware.tick(), as a board (or the simulator) does. */
   step(ms = 1): void {
     for (let i = 0; i < ms; i++) {
-      this.now++;
+      this.ticks++;
       this.hardware.stepPhysics();
       this.firmware.tick();
     }

@@ -54,7 +54,7 @@ export function createStubFirmware(options: StubOptions = {}): { createFirmware:
       },
       tick() {
         probe.ticks++;
-        probe.lastUptimeMs = clock.nowMs();
+        probe.lastUptimeMs = clock.nowTick();
         probe.sensorChecksum += hardware.readDepthEncoderUm();
         if (hardware.readHomeSwitch() && hardware.readSkinContact()) probe.sensorChecksum++;
         probe.sensorChecksum += hardware.readStrokeCounter() + hardware.readMotorCurrentMa() + hardware.readBatteryMv();

@@ -20,6 +20,11 @@ export const SYSTEM_PROGRAMS = {
     install: 'sudo apt-get install -y socat',
     unlocks: 'real serial ports over a pty pair (test/pty)',
   },
+  'python3-serial': {
+    probe: ['/usr/bin/python3', '-c', 'import serial'],
+    install: 'sudo apt-get install -y python3-serial',
+    unlocks: 'the independent Python client of docs/protocol.md (test/pty)',
+  },
   chromium: {
     probe: ['chromium', '--version'],
     install: 'sudo apt-get install -y chromium',
