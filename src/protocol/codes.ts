@@ -2,7 +2,7 @@
 import { HOME_MAX_DEPTH_UM, PRO_MAX_DEPTH_UM } from '../limits/index.js';
 
 /**
- * Protocol version spoken by this codec. A peer speaking another version is refused (decision 0003:
+ * Protocol version spoken by this codec. A peer speaking another version is refused (decision 0006:
  * version 2 adds the answered message type and the pen's expected seq to ACK and NAK).
  */
 export const PROTOCOL_VERSION = 2;
