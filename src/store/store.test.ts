@@ -357,6 +357,6 @@ describe('history', () => {
           areas: [{ area: 'nose', depthUm: 100, strokeHz: 100, passLimit: 1 }],
         }),
       ),
-    ).toBe('INVALID');
+    ).toBe('NOT_FOUND');
   });
 });
