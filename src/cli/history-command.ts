@@ -1,6 +1,6 @@
 // `mnpen history`: lists recorded sessions with areas, depths, passes and outcome.
-import { openRecordsStore } from './session-records.js';
-import { parseFlags, type CliCommand, type CommandOutput } from './command.js';
+import { openStore, resolveDataDir, StoreError, storePathIn, type Store } from '../store/index.js';
+import { parseFlags, UsageError, type CliCommand, type CommandOutput } from './command.js';
 
 interface HistoryArgs {
   readonly clientId: string | undefined;
@@ -8,9 +8,20 @@ interface HistoryArgs {
   readonly json: boolean;
 }
 
-/** Prints the history; resolves with exit code 0. Throws UsageError for a bad database (exit 2). */
+/** Opens the database for reading: it is never created or changed (StoreError -> UsageError, exit 2). */
+function openForReading(dbPath: string | undefined): Store {
+  const path = dbPath ?? storePathIn(resolveDataDir(process.env));
+  try {
+    return openStore(path, { access: 'read' });
+  } catch (error) {
+    if (error instanceof StoreError) throw new UsageError(`database ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Prints the history; resolves with exit code 0. Throws UsageError for a bad or missing database (exit 2). */
 async function runHistory(args: HistoryArgs, out: CommandOutput): Promise<number> {
-  const store = openRecordsStore(args.dbPath, Date.now);
+  const store = openForReading(args.dbPath);
   try {
     const sessions = store.history(args.clientId);
     if (args.json) {

@@ -1,6 +1,7 @@
 // The audit chain (S16): every audit row hashes its predecessor and the digests of the record rows its transaction wrote.
 import { hash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { statement } from './statements.js';
 
 /** Hash before the first audit row. */
 export const CHAIN_SEED = hash('sha256', 'mnpen audit chain v1', 'hex');
@@ -77,33 +78,27 @@ export function trackChanges(db: Database.Database, tables: readonly CoveredTabl
   }
 }
 
-/** Forgets the rows noted so far (start of a write transaction). */
-export function clearChanges(db: Database.Database): void {
-  db.prepare(`DELETE FROM ${CHANGED}`).run();
-}
-
-/** The rows changed since clearChanges, each with the digest of its current content (null when deleted). */
+/** The rows changed in this transaction, each with the digest of its current content (null when deleted); empties the log. */
 export function takeChanges(db: Database.Database, tables: readonly CoveredTable[]): DescribedRow[] {
-  const changed = db.prepare(`SELECT DISTINCT tbl, key FROM ${CHANGED} ORDER BY tbl, key`).all() as {
+  const changed = statement(db, `SELECT DISTINCT tbl, key FROM ${CHANGED} ORDER BY tbl, key`).all() as {
     tbl: string;
     key: string;
   }[];
   const described = changed.map(({ tbl, key }): DescribedRow => {
     const table = tables.find((candidate) => candidate.name === tbl) as CoveredTable;
     const where = table.keyColumns.map((column) => `${quote(column)} IS ?`).join(' AND ');
-    const row = db
-      .prepare(`SELECT ${table.columns.map(quote).join(', ')} FROM main.${quote(tbl)} WHERE ${where}`)
+    const row = statement(db, `SELECT ${table.columns.map(quote).join(', ')} FROM main.${quote(tbl)} WHERE ${where}`)
       .raw()
       .get(...(JSON.parse(key) as unknown[])) as unknown[] | undefined;
     return [tbl, key, row === undefined ? null : rowDigest(tbl, row)];
   });
-  clearChanges(db);
+  if (changed.length > 0) statement(db, `DELETE FROM ${CHANGED}`).run();
   return described;
 }
 
 /** The last audit row's id and chain hash (hash of the seed when the log is empty). */
 export function lastLink(db: Database.Database): { auditId: number; hash: string } {
-  const row = db.prepare('SELECT audit_id, chain_hash FROM audit_log ORDER BY audit_id DESC LIMIT 1').get() as
+  const row = statement(db, 'SELECT audit_id, chain_hash FROM audit_log ORDER BY audit_id DESC LIMIT 1').get() as
     { audit_id: number; chain_hash: string | null } | undefined;
   if (row === undefined) return { auditId: 0, hash: CHAIN_SEED };
   if (row.chain_hash === null) throw new Error('the last audit row is not chained');
@@ -126,7 +121,8 @@ export function appendChained(
     rowsJson: entry.rows.length === 0 ? null : JSON.stringify(entry.rows),
   };
   const chainHash = auditHash(after.hash, row);
-  db.prepare(
+  statement(
+    db,
     'INSERT INTO audit_log (audit_id, at, session_id, kind, detail_json, rows_json, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
   ).run(row.auditId, row.atMs, row.sessionId, row.kind, row.detailJson, row.rowsJson, chainHash);
   return { auditId: row.auditId, hash: chainHash };

@@ -5,6 +5,7 @@ import type { StoreCore } from './core.js';
 import { StoreError } from './errors.js';
 import type { ClaimRecord, ClientClaim } from './types.js';
 import { optionalText, requireText } from './validate.js';
+import { statement } from './statements.js';
 
 interface ClaimRow {
   claim_id: number;
@@ -30,16 +31,15 @@ function toRecord(core: StoreCore, row: ClaimRow): ClaimRecord {
 
 /** The live (unreleased) claim on a client, or null. */
 export function liveClaim(core: StoreCore, clientId: string): ClaimRecord | null {
-  const row = core.db
-    .prepare(
-      'SELECT claim_id, client_id, session_id, holder_json, claimed_at FROM session_claims WHERE client_id = ? AND released_at IS NULL',
-    )
-    .get(clientId) as ClaimRow | undefined;
+  const row = statement(
+    core.db,
+    'SELECT claim_id, client_id, session_id, holder_json, claimed_at FROM session_claims WHERE client_id = ? AND released_at IS NULL',
+  ).get(clientId) as ClaimRow | undefined;
   return row === undefined ? null : toRecord(core, row);
 }
 
 function release(db: Database.Database, claimId: number, atMs: number, reason: string): void {
-  db.prepare('UPDATE session_claims SET released_at = ?, release_reason = ? WHERE claim_id = ?').run(
+  statement(db, 'UPDATE session_claims SET released_at = ?, release_reason = ? WHERE claim_id = ?').run(
     atMs,
     reason,
     claimId,
@@ -61,7 +61,10 @@ export function holdClient(core: StoreCore, clientId: string, sessionId: number 
   const now = core.now();
   if (existing?.heldByThisStore === true) {
     if (sessionId !== null && existing.sessionId !== sessionId) {
-      core.db.prepare('UPDATE session_claims SET session_id = ? WHERE claim_id = ?').run(sessionId, existing.claimId);
+      statement(core.db, 'UPDATE session_claims SET session_id = ? WHERE claim_id = ?').run(
+        sessionId,
+        existing.claimId,
+      );
     }
     return { ...existing, sessionId: sessionId ?? existing.sessionId, tookOverFrom: null };
   }
@@ -74,12 +77,13 @@ export function holdClient(core: StoreCore, clientId: string, sessionId: number 
     }
     release(core.db, existing.claimId, now, `taken over: ${existing.staleBecause}`);
   }
-  if (core.db.prepare('SELECT 1 FROM clients WHERE client_id = ?').get(clientId) === undefined) {
+  if (statement(core.db, 'SELECT 1 FROM clients WHERE client_id = ?').get(clientId) === undefined) {
     throw new StoreError('NOT_FOUND', `no client ${clientId}`);
   }
-  const info = core.db
-    .prepare('INSERT INTO session_claims (client_id, session_id, holder_json, claimed_at) VALUES (?, ?, ?, ?)')
-    .run(clientId, sessionId, JSON.stringify(core.holder), now);
+  const info = statement(
+    core.db,
+    'INSERT INTO session_claims (client_id, session_id, holder_json, claimed_at) VALUES (?, ?, ?, ?)',
+  ).run(clientId, sessionId, JSON.stringify(core.holder), now);
   return { claimId: Number(info.lastInsertRowid), clientId, sessionId, claimedAtMs: now, tookOverFrom: existing };
 }
 
@@ -117,11 +121,10 @@ export function releaseSessionClaim(core: StoreCore, clientId: string, sessionId
 
 /** Every live claim this store holds (released at close). */
 export function ownClaims(core: StoreCore): ClaimRecord[] {
-  const rows = core.db
-    .prepare(
-      `SELECT claim_id, client_id, session_id, holder_json, claimed_at FROM session_claims
+  const rows = statement(
+    core.db,
+    `SELECT claim_id, client_id, session_id, holder_json, claimed_at FROM session_claims
        WHERE released_at IS NULL AND json_extract(holder_json, '$.token') = ?`,
-    )
-    .all(core.holder.token) as ClaimRow[];
+  ).all(core.holder.token) as ClaimRow[];
   return rows.map((row) => toRecord(core, row));
 }

@@ -1,6 +1,6 @@
 // The store's write path: one immediate transaction per call, its chained audit row, then the chain head kept beside the file.
 import type Database from 'better-sqlite3';
-import { appendChained, clearChanges, lastLink, takeChanges, type CoveredTable } from './chain.js';
+import { appendChained, lastLink, takeChanges, type CoveredTable } from './chain.js';
 import type { ClaimHolder } from './claim-holder.js';
 import { asStoreError, StoreError } from './errors.js';
 import type { HeadWriter } from './head.js';
@@ -11,6 +11,8 @@ import { requireText } from './validate.js';
 export class StoreCore {
   /** Id of the audit row the last write of this store appended. */
   lastAuditId = 0;
+  /** One transaction wrapper, made once (better-sqlite3 builds a wrapper per call to `transaction`). */
+  private readonly transaction: Database.Transaction<(body: () => unknown) => unknown>;
 
   constructor(
     readonly path: string,
@@ -20,7 +22,14 @@ export class StoreCore {
     private readonly head: HeadWriter | null,
     readonly holder: ClaimHolder,
     readonly busyTimeoutMs: number,
-  ) {}
+  ) {
+    this.transaction = db.transaction((body: () => unknown) => body());
+  }
+
+  /** Runs `body` in an IMMEDIATE transaction: the write lock is taken at BEGIN, where the busy timeout applies. */
+  immediate<T>(body: () => T): T {
+    return this.transaction.immediate(body) as T;
+  }
 
   get readOnly(): boolean {
     return this.head === null;
@@ -49,16 +58,14 @@ export class StoreCore {
     requireText(kind, 'audit kind', 100);
     let written: { result: T; auditId: number };
     try {
-      written = this.db
-        .transaction(() => {
-          clearChanges(this.db);
-          const done = body();
-          const detailJson = encodeJson(done.detail, `${kind} detail`);
-          const rows = takeChanges(this.db, this.tables);
-          const link = appendChained(this.db, { atMs: this.now(), sessionId, kind, detailJson, rows });
-          return { result: done.result, auditId: link.auditId };
-        })
-        .immediate();
+      written = this.immediate(() => {
+        // NOTE: the change log is empty here: takeChanges empties it at each commit, a rollback undoes it.
+        const done = body();
+        const detailJson = encodeJson(done.detail, `${kind} detail`);
+        const rows = takeChanges(this.db, this.tables);
+        const link = appendChained(this.db, { atMs: this.now(), sessionId, kind, detailJson, rows });
+        return { result: done.result, auditId: link.auditId };
+      });
     } catch (error) {
       throw this.fail(error, `${kind} not recorded`);
     }
@@ -76,7 +83,7 @@ export class StoreCore {
     const head = this.head;
     if (head === null) return;
     try {
-      this.db.transaction(() => head.write(lastLink(this.db))).immediate();
+      this.immediate(() => head.write(lastLink(this.db)));
     } catch (error) {
       throw this.fail(error, `${kind} was recorded, but its chain head ${head.headPath} could not be kept`);
     }

@@ -1,5 +1,5 @@
 // The chain head kept beside the record file (`<file>-head`): the last committed audit row's id and hash, fsynced after each commit.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -26,7 +26,7 @@ export function headPathOf(dbPath: string): string {
 }
 
 function checksum(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return hash('sha256', text, 'hex').slice(0, 16);
 }
 
 function encodeSlot(head: ChainHead): Buffer {

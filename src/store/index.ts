@@ -11,7 +11,14 @@ export {
 } from './open.js';
 export { headPathOf, type ChainHead } from './head.js';
 export { MAX_JSON_BYTES, MAX_JSON_DEPTH } from './json.js';
-export { LATEST_SCHEMA_VERSION, SESSION_OUTCOMES, STORE_APPLICATION_ID, type SessionOutcome } from './schema.js';
+export {
+  CHAIN_SCHEMA_VERSION,
+  LATEST_SCHEMA_VERSION,
+  SESSION_OUTCOMES,
+  STORE_APPLICATION_ID,
+  type SessionOutcome,
+} from './schema.js';
+export { reanchorStore, storeStatus, verifyStoreFile, type StoreStatus } from './file-tools.js';
 export type { ChainAnchor, ChainProblem, ProblemKind, VerifyReport } from './verify.js';
 export type { ClaimHolder } from './claim-holder.js';
 export type * from './types.js';

@@ -4,6 +4,7 @@ import { StoreError } from './errors.js';
 import { claimCartridge, currentCartridge, guardSession, heldSession } from './session-writes.js';
 import type { OpenedPass, PassResult } from './types.js';
 import { requireCount } from './validate.js';
+import { statement } from './statements.js';
 
 interface PassRow {
   session_id: number;
@@ -14,9 +15,10 @@ interface PassRow {
 }
 
 function passRow(core: StoreCore, passId: number): PassRow {
-  const row = core.db
-    .prepare('SELECT session_id, ended_at, strokes, punctures, contact_ms FROM passes WHERE pass_id = ?')
-    .get(passId) as PassRow | undefined;
+  const row = statement(
+    core.db,
+    'SELECT session_id, ended_at, strokes, punctures, contact_ms FROM passes WHERE pass_id = ?',
+  ).get(passId) as PassRow | undefined;
   if (row === undefined) throw new StoreError('NOT_FOUND', `no pass ${passId}`);
   return row;
 }
@@ -29,13 +31,12 @@ function sessionOfPass(core: StoreCore, passId: number): number {
 export function openPass(core: StoreCore, sessionId: number, area: string): OpenedPass {
   return core.write('pass.opened', sessionId, () => {
     const session = heldSession(core, sessionId);
-    const row = core.db
-      .prepare(
-        `SELECT a.pass_limit AS passLimit,
+    const row = statement(
+      core.db,
+      `SELECT a.pass_limit AS passLimit,
                 (SELECT count(*) FROM passes p WHERE p.session_id = a.session_id AND p.area = a.area) AS opened
          FROM session_areas a WHERE a.session_id = ? AND a.area = ?`,
-      )
-      .get(sessionId, area) as { passLimit: number; opened: number } | undefined;
+    ).get(sessionId, area) as { passLimit: number; opened: number } | undefined;
     if (row === undefined) throw new StoreError('NOT_FOUND', `area ${area} is not planned in session ${sessionId}`);
     if (row.opened >= row.passLimit) {
       throw new StoreError('PASS_LIMIT_REACHED', `${area}: ${row.opened} of ${row.passLimit} passes already opened`);
@@ -43,9 +44,10 @@ export function openPass(core: StoreCore, sessionId: number, area: string): Open
     const cartridgeId = currentCartridge(core, sessionId, session.cartridge_id);
     if (cartridgeId !== null) claimCartridge(core, cartridgeId, sessionId);
     const passNumber = row.opened + 1;
-    const info = core.db
-      .prepare('INSERT INTO passes (session_id, area, pass_number, opened_at) VALUES (?, ?, ?, ?)')
-      .run(sessionId, area, passNumber, core.now());
+    const info = statement(
+      core.db,
+      'INSERT INTO passes (session_id, area, pass_number, opened_at) VALUES (?, ?, ?, ?)',
+    ).run(sessionId, area, passNumber, core.now());
     const passId = Number(info.lastInsertRowid);
     return { result: { passId, passNumber }, detail: { passId, area, passNumber } };
   });
@@ -56,9 +58,10 @@ export function markPassContact(core: StoreCore, passId: number): void {
   const sessionId = sessionOfPass(core, passId);
   core.write('pass.contact', sessionId, () => {
     guardSession(core, sessionId);
-    core.db
-      .prepare('UPDATE passes SET contact_at = ? WHERE pass_id = ? AND contact_at IS NULL')
-      .run(core.now(), passId);
+    statement(core.db, 'UPDATE passes SET contact_at = ? WHERE pass_id = ? AND contact_at IS NULL').run(
+      core.now(),
+      passId,
+    );
     return { result: undefined, detail: { passId } };
   });
 }
@@ -86,9 +89,12 @@ export function recordPassProgress(core: StoreCore, passId: number, progress: Pa
     const previous = passRow(core, passId);
     if (previous.ended_at !== null) throw new StoreError('INVALID', `pass ${passId} is closed`);
     const next = counts(progress, previous);
-    core.db
-      .prepare('UPDATE passes SET strokes = ?, punctures = ?, contact_ms = ? WHERE pass_id = ?')
-      .run(next.strokes, next.punctures, next.contactMs, passId);
+    statement(core.db, 'UPDATE passes SET strokes = ?, punctures = ?, contact_ms = ? WHERE pass_id = ?').run(
+      next.strokes,
+      next.punctures,
+      next.contactMs,
+      passId,
+    );
     return { result: undefined, detail: { passId, ...next } };
   });
 }
@@ -101,9 +107,10 @@ export function closePass(core: StoreCore, passId: number, result: PassResult): 
     const previous = passRow(core, passId);
     if (previous.ended_at !== null) throw new StoreError('INVALID', `pass ${passId} is closed: a closed pass is final`);
     const next = counts(result, previous);
-    core.db
-      .prepare('UPDATE passes SET ended_at = ?, strokes = ?, punctures = ?, contact_ms = ? WHERE pass_id = ?')
-      .run(core.now(), next.strokes, next.punctures, next.contactMs, passId);
+    statement(
+      core.db,
+      'UPDATE passes SET ended_at = ?, strokes = ?, punctures = ?, contact_ms = ? WHERE pass_id = ?',
+    ).run(core.now(), next.strokes, next.punctures, next.contactMs, passId);
     return { result: undefined, detail: { passId, ...next } };
   });
 }

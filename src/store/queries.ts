@@ -16,6 +16,7 @@ import type {
   SessionRecord,
   SessionUsage,
 } from './types.js';
+import { statement } from './statements.js';
 
 interface SessionRow {
   session_id: number;
@@ -56,12 +57,11 @@ interface PassRow {
 const SESSION_COLUMNS = 'session_id, client_id, mode, is_patch_test, cartridge_id, started_at, ended_at, outcome';
 
 function areasOf(db: Database.Database, sessionId: number): AreaRecord[] {
-  const rows = db
-    .prepare(
-      `SELECT a.*, (SELECT count(*) FROM passes p WHERE p.session_id = a.session_id AND p.area = a.area) AS passes_opened
+  const rows = statement(
+    db,
+    `SELECT a.*, (SELECT count(*) FROM passes p WHERE p.session_id = a.session_id AND p.area = a.area) AS passes_opened
        FROM session_areas a WHERE a.session_id = ? ORDER BY a.position`,
-    )
-    .all(sessionId) as AreaRow[];
+  ).all(sessionId) as AreaRow[];
   return rows.map((row) => ({
     area: row.area,
     depthUm: row.depth_um,
@@ -93,7 +93,7 @@ function sessionBase(db: Database.Database, row: SessionRow): Omit<SessionRecord
 
 /** Every pass of a session, in opening order. */
 export function passesOf(db: Database.Database, sessionId: number): PassRecord[] {
-  const rows = db.prepare('SELECT * FROM passes WHERE session_id = ? ORDER BY pass_id').all(sessionId) as PassRow[];
+  const rows = statement(db, 'SELECT * FROM passes WHERE session_id = ? ORDER BY pass_id').all(sessionId) as PassRow[];
   return rows.map((row) => ({
     passId: row.pass_id,
     area: row.area,
@@ -117,11 +117,14 @@ export function openedPassesByArea(db: Database.Database, sessionId: number): Re
 export function history(db: Database.Database, clientId?: string): SessionRecord[] {
   const rows = (
     clientId === undefined
-      ? db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY session_id DESC`).all()
-      : db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE client_id = ? ORDER BY session_id DESC`).all(clientId)
+      ? statement(db, `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY session_id DESC`).all()
+      : statement(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE client_id = ? ORDER BY session_id DESC`).all(
+          clientId,
+        )
   ) as SessionRow[];
-  const faults = db.prepare('SELECT at AS atMs, code, detail FROM faults WHERE session_id = ? ORDER BY fault_id');
-  const refusals = db.prepare(
+  const faults = statement(db, 'SELECT at AS atMs, code, detail FROM faults WHERE session_id = ? ORDER BY fault_id');
+  const refusals = statement(
+    db,
     'SELECT at AS atMs, reason, detail, area FROM refusals WHERE session_id = ? ORDER BY refusal_id',
   );
   return rows.map((row) => ({
@@ -136,15 +139,14 @@ export function history(db: Database.Database, clientId?: string): SessionRecord
  * open ones with their last recorded progress. Every planned area is listed (zeros included).
  */
 export function sessionUsage(db: Database.Database, sessionId: number): SessionUsage {
-  const rows = db
-    .prepare(
-      `SELECT a.area AS area, count(p.pass_id) AS passesOpened, count(p.ended_at) AS passesClosed,
+  const rows = statement(
+    db,
+    `SELECT a.area AS area, count(p.pass_id) AS passesOpened, count(p.ended_at) AS passesClosed,
               coalesce(sum(p.strokes), 0) AS strokes, coalesce(sum(p.punctures), 0) AS punctures,
               coalesce(sum(p.contact_ms), 0) AS contactMs
        FROM session_areas a LEFT JOIN passes p ON p.session_id = a.session_id AND p.area = a.area
        WHERE a.session_id = ? GROUP BY a.area ORDER BY a.position`,
-    )
-    .all(sessionId) as (AreaUsage & { area: string })[];
+  ).all(sessionId) as (AreaUsage & { area: string })[];
   const byArea: Record<string, AreaUsage> = {};
   const total = { strokes: 0, punctures: 0, contactMs: 0 };
   for (const { area, ...usage } of rows) {
@@ -158,23 +160,26 @@ export function sessionUsage(db: Database.Database, sessionId: number): SessionU
 
 /** Every cartridge a session used, in the order attached. */
 export function sessionCartridges(db: Database.Database, sessionId: number): number[] {
-  const rows = db
-    .prepare('SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY rowid')
-    .all(sessionId) as { cartridge_id: number }[];
+  const rows = statement(db, 'SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY rowid').all(
+    sessionId,
+  ) as { cartridge_id: number }[];
   return rows.map((row) => row.cartridge_id);
 }
 
-/** The time of a session's latest record (its start, or its latest audit row), ms since epoch. */
+/**
+ * The time of a session's latest record (its start, or its latest audit row), ms since epoch.
+ * Scans the log backwards from its end: an interrupted session's rows are near it.
+ */
 export function lastRecordAtMs(db: Database.Database, sessionId: number, startedAtMs: number): number {
-  const row = db.prepare('SELECT max(at) AS at FROM audit_log WHERE session_id = ?').get(sessionId) as {
-    at: number | null;
-  };
-  return Math.max(startedAtMs, row.at ?? 0);
+  const row = statement(db, 'SELECT at FROM audit_log WHERE session_id = ? ORDER BY audit_id DESC LIMIT 1').get(
+    sessionId,
+  ) as { at: number } | undefined;
+  return Math.max(startedAtMs, row?.at ?? 0);
 }
 
 /** The session's record with what a resume needs, claim excepted; null when there is no such session. */
 export function resumeFacts(db: Database.Database, sessionId: number): Omit<ResumableSession, 'claim'> | null {
-  const row = db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE session_id = ?`).get(sessionId) as
+  const row = statement(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE session_id = ?`).get(sessionId) as
     SessionRow | undefined;
   if (row === undefined) return null;
   const cartridgeIds = sessionCartridges(db, sessionId);
@@ -191,11 +196,10 @@ export function resumeFacts(db: Database.Database, sessionId: number): Omit<Resu
 
 /** The client's latest session that never ended (a crash or kill), with what a resume needs; or null. */
 export function findResumableSession(db: Database.Database, clientId: string): Omit<ResumableSession, 'claim'> | null {
-  const row = db
-    .prepare(
-      'SELECT session_id FROM sessions WHERE client_id = ? AND ended_at IS NULL ORDER BY session_id DESC LIMIT 1',
-    )
-    .get(clientId) as { session_id: number } | undefined;
+  const row = statement(
+    db,
+    'SELECT session_id FROM sessions WHERE client_id = ? AND ended_at IS NULL ORDER BY session_id DESC LIMIT 1',
+  ).get(clientId) as { session_id: number } | undefined;
   return row === undefined ? null : resumeFacts(db, row.session_id);
 }
 
@@ -209,16 +213,15 @@ export function lastSessionByArea(
   clientId: string,
   options: { mode?: TreatmentMode; excludeSessionId?: number } = {},
 ): Record<string, PriorAreaSession[]> {
-  const rows = db
-    .prepare(
-      `SELECT p.area AS area, s.mode AS mode,
+  const rows = statement(
+    db,
+    `SELECT p.area AS area, s.mode AS mode,
               max(max(coalesce(s.ended_at, s.started_at)), max(coalesce(p.ended_at, p.contact_at, p.opened_at))) AS atMs
        FROM sessions s JOIN passes p ON p.session_id = s.session_id
        WHERE s.client_id = ? AND s.is_patch_test = 0 AND s.session_id IS NOT ?
          AND (? IS NULL OR s.mode = ?)
        GROUP BY s.session_id, p.area`,
-    )
-    .all(clientId, options.excludeSessionId ?? null, options.mode ?? null, options.mode ?? null) as {
+  ).all(clientId, options.excludeSessionId ?? null, options.mode ?? null, options.mode ?? null) as {
     area: string;
     mode: TreatmentMode;
     atMs: number;
@@ -237,43 +240,43 @@ export function lastSessionByArea(
 
 /** A client with the latest screening recorded, or null. */
 export function client(db: Database.Database, clientId: string): ClientRecord | null {
-  const row = db.prepare('SELECT birth_year FROM clients WHERE client_id = ?').get(clientId) as
+  const row = statement(db, 'SELECT birth_year FROM clients WHERE client_id = ?').get(clientId) as
     { birth_year: number } | undefined;
   if (row === undefined) return null;
-  const latest = db
-    .prepare('SELECT answers_json FROM screenings WHERE client_id = ? ORDER BY screening_id DESC LIMIT 1')
-    .get(clientId) as { answers_json: string } | undefined;
+  const latest = statement(
+    db,
+    'SELECT answers_json FROM screenings WHERE client_id = ? ORDER BY screening_id DESC LIMIT 1',
+  ).get(clientId) as { answers_json: string } | undefined;
   const screening = latest === undefined ? null : (JSON.parse(latest.answers_json) as Screening);
   return { clientId, birthYear: row.birth_year, screening };
 }
 
 /** The client's latest patch test, or null. */
 export function latestPatchTest(db: Database.Database, clientId: string): PatchTestRecord | null {
-  const row = db
-    .prepare('SELECT done_at, session_id, area FROM patch_tests WHERE client_id = ? ORDER BY done_at DESC LIMIT 1')
-    .get(clientId) as { done_at: number; session_id: number | null; area: string | null } | undefined;
+  const row = statement(
+    db,
+    'SELECT done_at, session_id, area FROM patch_tests WHERE client_id = ? ORDER BY done_at DESC LIMIT 1',
+  ).get(clientId) as { done_at: number; session_id: number | null; area: string | null } | undefined;
   return row === undefined ? null : { doneAtMs: row.done_at, sessionId: row.session_id, area: row.area };
 }
 
 /** The session that first used a cartridge, with its client; null when never used. */
 export function cartridgeUse(db: Database.Database, cartridgeId: number): CartridgeUse | null {
-  const row = db
-    .prepare(
-      `SELECT c.cartridge_id AS cartridgeId, c.session_id AS sessionId, s.client_id AS clientId, c.first_used_at AS firstUsedAtMs
+  const row = statement(
+    db,
+    `SELECT c.cartridge_id AS cartridgeId, c.session_id AS sessionId, s.client_id AS clientId, c.first_used_at AS firstUsedAtMs
        FROM cartridges c LEFT JOIN sessions s ON s.session_id = c.session_id WHERE c.cartridge_id = ?`,
-    )
-    .get(cartridgeId) as CartridgeUse | undefined;
+  ).get(cartridgeId) as CartridgeUse | undefined;
   return row ?? null;
 }
 
 /** Audit rows in order, after `afterId`, of one session or all. */
 export function auditLog(db: Database.Database, options: { sessionId?: number; afterId?: number }): AuditEntry[] {
-  const rows = db
-    .prepare(
-      `SELECT audit_id, at, session_id, kind, detail_json FROM audit_log
+  const rows = statement(
+    db,
+    `SELECT audit_id, at, session_id, kind, detail_json FROM audit_log
        WHERE audit_id > ? AND (? IS NULL OR session_id = ?) ORDER BY audit_id`,
-    )
-    .all(options.afterId ?? 0, options.sessionId ?? null, options.sessionId ?? null) as {
+  ).all(options.afterId ?? 0, options.sessionId ?? null, options.sessionId ?? null) as {
     audit_id: number;
     at: number;
     session_id: number | null;

@@ -28,7 +28,6 @@ CREATE TABLE session_cartridges (
 ) STRICT;
 INSERT INTO session_cartridges (session_id, cartridge_id, attached_at)
   SELECT session_id, cartridge_id, started_at FROM sessions WHERE cartridge_id IS NOT NULL;
-CREATE INDEX audit_log_by_session ON audit_log (session_id, audit_id);
 CREATE TRIGGER clients_no_delete BEFORE DELETE ON clients
   BEGIN SELECT RAISE(ABORT, 'a client record is permanent'); END;
 CREATE TRIGGER clients_identity_fixed BEFORE UPDATE OF client_id, created_at ON clients

@@ -7,6 +7,7 @@ import { encodeJson } from './json.js';
 import { SESSION_OUTCOMES, type SessionOutcome } from './schema.js';
 import type { AreaResult, BeginSessionInput } from './types.js';
 import { requireCartridgeId, requireCount, requireInteger, requireText } from './validate.js';
+import { statement } from './statements.js';
 
 interface OpenSessionRow {
   client_id: string;
@@ -16,9 +17,9 @@ interface OpenSessionRow {
 
 /** The session's row; NOT_FOUND when absent, SESSION_ENDED when it has ended. */
 export function openSessionRow(core: StoreCore, sessionId: number): OpenSessionRow {
-  const row = core.db
-    .prepare('SELECT client_id, cartridge_id, ended_at FROM sessions WHERE session_id = ?')
-    .get(sessionId) as OpenSessionRow | undefined;
+  const row = statement(core.db, 'SELECT client_id, cartridge_id, ended_at FROM sessions WHERE session_id = ?').get(
+    sessionId,
+  ) as OpenSessionRow | undefined;
   if (row === undefined) throw new StoreError('NOT_FOUND', `no session ${sessionId}`);
   if (row.ended_at !== null) throw new StoreError('SESSION_ENDED', `session ${sessionId} has ended`);
   return row;
@@ -36,7 +37,7 @@ export function heldSession(core: StoreCore, sessionId: number): OpenSessionRow 
  * it does not exist; CLIENT_IN_SESSION when another live process holds its client's claim.
  */
 export function guardSession(core: StoreCore, sessionId: number): void {
-  const row = core.db.prepare('SELECT client_id FROM sessions WHERE session_id = ?').get(sessionId) as
+  const row = statement(core.db, 'SELECT client_id FROM sessions WHERE session_id = ?').get(sessionId) as
     { client_id: string } | undefined;
   if (row === undefined) throw new StoreError('NOT_FOUND', `no session ${sessionId}`);
   const claim = liveClaim(core, row.client_id);
@@ -50,18 +51,20 @@ export function guardSession(core: StoreCore, sessionId: number): void {
 
 /** The cartridge last attached to the session (the one in the pen), or the one it began with. */
 export function currentCartridge(core: StoreCore, sessionId: number, began: number | null): number | null {
-  const row = core.db
-    .prepare('SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY rowid DESC LIMIT 1')
-    .get(sessionId) as { cartridge_id: number } | undefined;
+  const row = statement(
+    core.db,
+    'SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY rowid DESC LIMIT 1',
+  ).get(sessionId) as { cartridge_id: number } | undefined;
   return row?.cartridge_id ?? began;
 }
 
 /** NOTE: S19: a cartridge belongs to the first session that used it; any other session gets CARTRIDGE_REUSED. */
 export function claimCartridge(core: StoreCore, cartridgeId: number, sessionId: number): void {
-  core.db
-    .prepare('INSERT INTO cartridges (cartridge_id, session_id, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-    .run(cartridgeId, sessionId, core.now());
-  const owner = core.db.prepare('SELECT session_id FROM cartridges WHERE cartridge_id = ?').get(cartridgeId) as {
+  statement(
+    core.db,
+    'INSERT INTO cartridges (cartridge_id, session_id, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  ).run(cartridgeId, sessionId, core.now());
+  const owner = statement(core.db, 'SELECT session_id FROM cartridges WHERE cartridge_id = ?').get(cartridgeId) as {
     session_id: number | null;
   };
   if (owner.session_id !== sessionId) {
@@ -70,11 +73,10 @@ export function claimCartridge(core: StoreCore, cartridgeId: number, sessionId: 
       `cartridge ${cartridgeId} was used in session ${String(owner.session_id)}`,
     );
   }
-  core.db
-    .prepare(
-      'INSERT INTO session_cartridges (session_id, cartridge_id, attached_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-    )
-    .run(sessionId, cartridgeId, core.now());
+  statement(
+    core.db,
+    'INSERT INTO session_cartridges (session_id, cartridge_id, attached_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  ).run(sessionId, cartridgeId, core.now());
 }
 
 function validateBegin(input: BeginSessionInput): string | null {
@@ -99,34 +101,35 @@ export function beginSession(core: StoreCore, input: BeginSessionInput): number 
   const planJson = validateBegin(input);
   return core.write('session.began', null, () => {
     holdClient(core, input.clientId, null);
-    const open = core.db
-      .prepare(
-        'SELECT session_id FROM sessions WHERE client_id = ? AND ended_at IS NULL ORDER BY session_id DESC LIMIT 1',
-      )
-      .get(input.clientId) as { session_id: number } | undefined;
+    const open = statement(
+      core.db,
+      'SELECT session_id FROM sessions WHERE client_id = ? AND ended_at IS NULL ORDER BY session_id DESC LIMIT 1',
+    ).get(input.clientId) as { session_id: number } | undefined;
     if (open !== undefined) {
       throw new StoreError(
         'SESSION_OPEN',
         `client ${input.clientId} has session ${open.session_id} not ended: resume it, or end it (interrupted) first`,
       );
     }
-    const info = core.db
-      .prepare(
-        'INSERT INTO sessions (client_id, mode, is_patch_test, cartridge_id, plan_json, started_at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(input.clientId, input.mode, input.isPatchTest ? 1 : 0, input.cartridgeId, planJson, core.now());
+    const info = statement(
+      core.db,
+      'INSERT INTO sessions (client_id, mode, is_patch_test, cartridge_id, plan_json, started_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(input.clientId, input.mode, input.isPatchTest ? 1 : 0, input.cartridgeId, planJson, core.now());
     const sessionId = Number(info.lastInsertRowid);
     holdClient(core, input.clientId, sessionId);
-    const insertArea = core.db.prepare(
+    const insertArea = statement(
+      core.db,
       'INSERT INTO session_areas (session_id, area, position, depth_um, stroke_hz, pass_limit) VALUES (?, ?, ?, ?, ?, ?)',
     );
     input.areas.forEach((area, position) =>
       insertArea.run(sessionId, area.area, position, area.depthUm, area.strokeHz, area.passLimit),
     );
     if (input.cartridgeId !== null) {
-      core.db
-        .prepare('INSERT INTO session_cartridges (session_id, cartridge_id, attached_at) VALUES (?, ?, ?)')
-        .run(sessionId, input.cartridgeId, core.now());
+      statement(core.db, 'INSERT INTO session_cartridges (session_id, cartridge_id, attached_at) VALUES (?, ?, ?)').run(
+        sessionId,
+        input.cartridgeId,
+        core.now(),
+      );
     }
     const { plan: _plan, ...detail } = input;
     return { result: sessionId, detail: { sessionId, ...detail } };
@@ -165,12 +168,11 @@ export function finishArea(
     const opened = openedPasses();
     if (opened === undefined) throw new StoreError('NOT_FOUND', `area ${area} is not planned in session ${sessionId}`);
     if (passes > opened) throw new StoreError('INVALID', `${area}: ${passes} passes reported, only ${opened} opened`);
-    core.db
-      .prepare(
-        `UPDATE session_areas SET passes = ?, strokes = ?, punctures = ?, max_measured_depth_um = ?, lock_reason = ?,
+    statement(
+      core.db,
+      `UPDATE session_areas SET passes = ?, strokes = ?, punctures = ?, max_measured_depth_um = ?, lock_reason = ?,
          finished_at = ? WHERE session_id = ? AND area = ?`,
-      )
-      .run(passes, strokes, punctures, maxDepth, lockReason, core.now(), sessionId, area);
+    ).run(passes, strokes, punctures, maxDepth, lockReason, core.now(), sessionId, area);
     return { result: undefined, detail: { area, ...result } };
   });
 }
@@ -181,19 +183,23 @@ export function endSession(core: StoreCore, sessionId: number, outcome: SessionO
   core.write('session.ended', sessionId, () => {
     const session = heldSession(core, sessionId);
     const now = core.now();
-    core.db.prepare('UPDATE sessions SET ended_at = ?, outcome = ? WHERE session_id = ?').run(now, outcome, sessionId);
+    statement(core.db, 'UPDATE sessions SET ended_at = ?, outcome = ? WHERE session_id = ?').run(
+      now,
+      outcome,
+      sessionId,
+    );
     // NOTE: a patch test counts only when completed with at least one pass in contact with the skin.
-    const patch = core.db
-      .prepare(
-        `SELECT s.client_id AS clientId, p.area AS area FROM sessions s JOIN passes p ON p.session_id = s.session_id
+    const patch = statement(
+      core.db,
+      `SELECT s.client_id AS clientId, p.area AS area FROM sessions s JOIN passes p ON p.session_id = s.session_id
          WHERE s.session_id = ? AND s.is_patch_test = 1 AND p.contact_at IS NOT NULL ORDER BY p.pass_id LIMIT 1`,
-      )
-      .get(sessionId) as { clientId: string; area: string } | undefined;
+    ).get(sessionId) as { clientId: string; area: string } | undefined;
     const patchTestRecorded = outcome === 'completed' && patch !== undefined;
     if (patchTestRecorded) {
-      core.db
-        .prepare('INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, ?, ?, ?)')
-        .run(patch.clientId, now, sessionId, patch.area, now);
+      statement(
+        core.db,
+        'INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(patch.clientId, now, sessionId, patch.area, now);
     }
     releaseSessionClaim(core, session.client_id, sessionId, `session ended: ${outcome}`);
     return { result: undefined, detail: { outcome, patchTestRecorded } };

@@ -26,6 +26,7 @@ import type {
 } from './types.js';
 import { optionalText, requireCartridgeId, requireCount, requireInteger, requireText } from './validate.js';
 import { verifyChain, type ChainAnchor } from './verify.js';
+import { statement } from './statements.js';
 
 export interface StoreOptions {
   /** Wall-clock source for record times, ms since epoch (default Date.now). */
@@ -73,16 +74,16 @@ class SqliteStore implements Store {
     const answersJson = screening === null ? null : encodeJson(screening, 'screening');
     this.core.write('client.upserted', null, () => {
       const now = this.core.now();
-      this.core.db
-        .prepare(
-          `INSERT INTO clients (client_id, birth_year, created_at, updated_at) VALUES (?, ?, ?, ?)
+      statement(
+        this.core.db,
+        `INSERT INTO clients (client_id, birth_year, created_at, updated_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (client_id) DO UPDATE SET birth_year = excluded.birth_year, updated_at = excluded.updated_at`,
-        )
-        .run(client.clientId, client.birthYear, now, now);
+      ).run(client.clientId, client.birthYear, now, now);
       if (screening !== null) {
-        this.core.db
-          .prepare('INSERT INTO screenings (client_id, answered_at, answers_json, recorded_at) VALUES (?, ?, ?, ?)')
-          .run(client.clientId, screening.answeredAt, answersJson, now);
+        statement(
+          this.core.db,
+          'INSERT INTO screenings (client_id, answered_at, answers_json, recorded_at) VALUES (?, ?, ?, ?)',
+        ).run(client.clientId, screening.answeredAt, answersJson, now);
       }
       return { result: undefined, detail: { clientId: client.clientId, birthYear: client.birthYear, screening } };
     });
@@ -97,11 +98,10 @@ class SqliteStore implements Store {
     const where = optionalText(area, 'area', 64);
     return this.core.write('patchTest.recorded', null, () => {
       const doneAt = requireCount(doneAtMs ?? this.core.now(), 'doneAtMs');
-      const info = this.core.db
-        .prepare(
-          'INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, NULL, ?, ?)',
-        )
-        .run(clientId, doneAt, where, this.core.now());
+      const info = statement(
+        this.core.db,
+        'INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, NULL, ?, ?)',
+      ).run(clientId, doneAt, where, this.core.now());
       return { result: Number(info.lastInsertRowid), detail: { clientId, doneAtMs: doneAt, area: where } };
     });
   }
@@ -156,9 +156,12 @@ class SqliteStore implements Store {
     const code = requireText(fault.code, 'fault code', 64);
     const detail = optionalText(fault.detail, 'fault detail', MAX_DETAIL_CHARS);
     return this.core.write('fault.recorded', sessionId, () => {
-      const info = this.core.db
-        .prepare('INSERT INTO faults (session_id, at, code, detail) VALUES (?, ?, ?, ?)')
-        .run(sessionId, this.core.now(), code, detail);
+      const info = statement(this.core.db, 'INSERT INTO faults (session_id, at, code, detail) VALUES (?, ?, ?, ?)').run(
+        sessionId,
+        this.core.now(),
+        code,
+        detail,
+      );
       return { result: Number(info.lastInsertRowid), detail: { code, detail } };
     });
   }
@@ -170,9 +173,10 @@ class SqliteStore implements Store {
     const area = optionalText(refusal.area, 'area', 64);
     const clientId = optionalText(refusal.clientId, 'clientId', 64);
     return this.core.write('refusal.recorded', sessionId, () => {
-      const info = this.core.db
-        .prepare('INSERT INTO refusals (session_id, client_id, at, reason, detail, area) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(sessionId, clientId, this.core.now(), reason, detail, area);
+      const info = statement(
+        this.core.db,
+        'INSERT INTO refusals (session_id, client_id, at, reason, detail, area) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(sessionId, clientId, this.core.now(), reason, detail, area);
       return { result: Number(info.lastInsertRowid), detail: { reason, detail, area, sessionId, clientId } };
     });
   }

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { TreatmentMode } from '../policy/treatment-config.js';
 import type { AreaTreatment } from './types.js';
+import { statement } from './statements.js';
 
 interface TreatmentRow {
   sessionId: number | null;
@@ -25,9 +26,9 @@ export function lastTreatmentsByArea(
   options: { excludeSessionId?: number } = {},
 ): Record<string, AreaTreatment[]> {
   const exclude = options.excludeSessionId ?? null;
-  const rows = db
-    .prepare(
-      `SELECT s.session_id AS sessionId, p.area AS area, s.mode AS mode, s.is_patch_test AS isPatchTest,
+  const rows = statement(
+    db,
+    `SELECT s.session_id AS sessionId, p.area AS area, s.mode AS mode, s.is_patch_test AS isPatchTest,
               s.started_at AS startedAt,
               max(max(coalesce(s.ended_at, s.started_at)), max(coalesce(p.ended_at, p.contact_at, p.opened_at))) AS atMs
        FROM sessions s JOIN passes p ON p.session_id = s.session_id
@@ -36,8 +37,7 @@ export function lastTreatmentsByArea(
        UNION ALL
        SELECT NULL, area, 'home', 1, done_at, done_at FROM patch_tests
        WHERE client_id = ? AND session_id IS NULL AND area IS NOT NULL`,
-    )
-    .all(clientId, exclude, clientId) as TreatmentRow[];
+  ).all(clientId, exclude, clientId) as TreatmentRow[];
   const fullStarts = [
     ...new Set(rows.filter((row) => row.isPatchTest === 0).map((row) => `${row.sessionId}:${row.startedAt}`)),
   ].map((key) => Number(key.split(':')[1]));

@@ -65,6 +65,7 @@ interface Walk {
 
 function walkAuditLog(
   db: Database.Database,
+  hasChainColumns: boolean,
   wanted: ReadonlySet<number>,
   report: (problem: ChainProblem) => void,
 ): Walk {
@@ -77,10 +78,9 @@ function walkAuditLog(
   };
   let previous = CHAIN_SEED;
   let chained = false;
+  const chainColumns = hasChainColumns ? 'rows_json, chain_hash' : 'NULL, NULL';
   const rows = db
-    .prepare(
-      'SELECT audit_id, at, session_id, kind, detail_json, rows_json, chain_hash FROM audit_log ORDER BY audit_id',
-    )
+    .prepare(`SELECT audit_id, at, session_id, kind, detail_json, ${chainColumns} FROM audit_log ORDER BY audit_id`)
     .raw()
     .iterate() as IterableIterator<AuditRow>;
   for (const [auditId, atMs, sessionId, kind, detailJson, rowsJson, stored] of rows) {
@@ -250,7 +250,7 @@ export function verifyChain(
       ...anchors.map((anchor) => anchor.auditId),
       options.head.state === 'present' ? options.head.head.auditId : 0,
     ]);
-    const walk = walkAuditLog(db, wanted, report);
+    const walk = walkAuditLog(db, options.version >= CHAIN_SCHEMA_VERSION, wanted, report);
     let coveredRows = 0;
     if (options.version >= CHAIN_SCHEMA_VERSION && problems.every((problem) => problem.kind !== 'SCHEMA_ALTERED')) {
       coveredRows = checkRows(db, describeTables(db, coveredTableNames(options.version)), walk, report);
