@@ -30,10 +30,14 @@ export function rowDigest(table: string, values: readonly unknown[]): string {
   return hash('sha256', JSON.stringify([table, ...values]), 'hex');
 }
 
-/** Chain hash of an audit row: SHA-256 over the previous row's hash and every field of this one. */
+/**
+ * Chain hash of an audit row: SHA-256 over the previous row's hash and every field of this one,
+ * strings length-prefixed (unambiguous without escaping, so the walk stays cheap).
+ */
 export function auditHash(previousHash: string, row: AuditFields): string {
-  const fields = [row.auditId, row.atMs, row.sessionId, row.kind, row.detailJson, row.rowsJson];
-  return hash('sha256', `${previousHash}\n${JSON.stringify(fields)}`, 'hex');
+  const rows = row.rowsJson === null ? '-' : `${row.rowsJson.length}:${row.rowsJson}`;
+  const text = `${previousHash}\n${row.auditId}\n${row.atMs}\n${row.sessionId ?? '-'}\n${row.kind.length}:${row.kind}\n${row.detailJson.length}:${row.detailJson}\n${rows}`;
+  return hash('sha256', text, 'hex');
 }
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -54,13 +54,54 @@ interface Recorded {
 
 type AuditRow = [number, number, number | null, string, string, string | null, string | null];
 
-/** Outcome of walking the audit log: problems found, the last recorded digest per row, the hashes asked for. */
-interface Walk {
-  rows: number;
-  genesisRows: number;
-  last: ChainHead;
-  recorded: Map<string, Recorded>;
-  hashesAt: Map<number, string>;
+/** Audit rows read per query: bounded memory, and cheaper than a row-by-row iterator. */
+const PAGE_ROWS = 5000;
+
+/** Walks the audit log in order: each link and id, the last recorded digest per row, the hashes asked for. */
+class Walk {
+  rows = 0;
+  genesisRows = 0;
+  last: ChainHead = { auditId: 0, hash: CHAIN_SEED };
+  readonly recorded = new Map<string, Recorded>();
+  readonly hashesAt = new Map<number, string>();
+  private chained = false;
+
+  constructor(
+    private readonly wanted: ReadonlySet<number>,
+    private readonly report: (problem: ChainProblem) => void,
+  ) {}
+
+  visit([auditId, atMs, sessionId, kind, detailJson, rowsJson, stored]: AuditRow): void {
+    this.rows++;
+    if (auditId !== this.last.auditId + 1) {
+      const gap = auditId - this.last.auditId - 1;
+      this.report({
+        kind: 'AUDIT_ROWS_MISSING',
+        auditId,
+        message: `audit rows ${this.last.auditId + 1}..${auditId - 1} are missing (${gap} deleted)`,
+      });
+    }
+    const computed = auditHash(this.last.hash, { auditId, atMs, sessionId, kind, detailJson, rowsJson });
+    let hash = computed;
+    if (stored === null && !this.chained) this.genesisRows++;
+    else if (stored !== computed) {
+      const what = stored === null ? 'it carries no chain hash' : 'its contents no longer match its chain hash';
+      const before =
+        !this.chained && this.genesisRows > 0
+          ? ` or one of rows 1..${auditId - 1} (written before the chain began)`
+          : '';
+      this.report({
+        kind: 'AUDIT_ROW_ALTERED',
+        auditId,
+        message: `audit row ${auditId} (${kind})${before} was altered: ${what}`,
+      });
+      hash = stored ?? computed;
+    }
+    this.chained ||= stored !== null;
+    if (this.wanted.has(auditId)) this.hashesAt.set(auditId, hash);
+    this.last = { auditId, hash };
+    if (rowsJson !== null) recordRows(rowsJson, auditId, this.recorded, this.report);
+  }
 }
 
 function walkAuditLog(
@@ -69,49 +110,16 @@ function walkAuditLog(
   wanted: ReadonlySet<number>,
   report: (problem: ChainProblem) => void,
 ): Walk {
-  const walk: Walk = {
-    rows: 0,
-    genesisRows: 0,
-    last: { auditId: 0, hash: CHAIN_SEED },
-    recorded: new Map(),
-    hashesAt: new Map(),
-  };
-  let previous = CHAIN_SEED;
-  let chained = false;
+  const walk = new Walk(wanted, report);
   const chainColumns = hasChainColumns ? 'rows_json, chain_hash' : 'NULL, NULL';
-  const rows = db
-    .prepare(`SELECT audit_id, at, session_id, kind, detail_json, ${chainColumns} FROM audit_log ORDER BY audit_id`)
-    .raw()
-    .iterate() as IterableIterator<AuditRow>;
-  for (const [auditId, atMs, sessionId, kind, detailJson, rowsJson, stored] of rows) {
-    walk.rows++;
-    if (auditId !== walk.last.auditId + 1) {
-      const gap = auditId - walk.last.auditId - 1;
-      report({
-        kind: 'AUDIT_ROWS_MISSING',
-        auditId,
-        message: `audit rows ${walk.last.auditId + 1}..${auditId - 1} are missing (${gap} deleted)`,
-      });
-    }
-    const computed = auditHash(previous, { auditId, atMs, sessionId, kind, detailJson, rowsJson });
-    if (stored === null && !chained) {
-      walk.genesisRows++;
-      previous = computed;
-    } else if (stored !== computed) {
-      const what = stored === null ? 'it carries no chain hash' : 'its contents no longer match its chain hash';
-      const before =
-        !chained && walk.genesisRows > 0 ? ` or one of rows 1..${auditId - 1} (written before the chain began)` : '';
-      report({
-        kind: 'AUDIT_ROW_ALTERED',
-        auditId,
-        message: `audit row ${auditId} (${kind})${before} was altered: ${what}`,
-      });
-      previous = stored ?? computed;
-    } else previous = computed;
-    chained ||= stored !== null;
-    if (wanted.has(auditId)) walk.hashesAt.set(auditId, previous);
-    walk.last = { auditId, hash: previous };
-    if (rowsJson !== null) recordRows(rowsJson, auditId, walk.recorded, report);
+  const page = db
+    .prepare(
+      `SELECT audit_id, at, session_id, kind, detail_json, ${chainColumns} FROM audit_log
+       WHERE audit_id > ? ORDER BY audit_id LIMIT ${PAGE_ROWS}`,
+    )
+    .raw();
+  for (let rows = page.all(0) as AuditRow[]; rows.length > 0; rows = page.all(walk.last.auditId) as AuditRow[]) {
+    for (const row of rows) walk.visit(row);
   }
   return walk;
 }
