@@ -9,7 +9,7 @@ import { encodeJson } from './json.js';
 import { openDatabase, storePathIn } from './open.js';
 import { closePass, markPassContact, openPass, recordPassProgress } from './pass-writes.js';
 import * as queries from './queries.js';
-import { LATEST_SCHEMA_VERSION, type SessionOutcome } from './schema.js';
+import type { SessionOutcome } from './schema.js';
 import * as sessions from './session-writes.js';
 import { lastTreatmentsByArea } from './treatments.js';
 import type {
@@ -244,7 +244,8 @@ class SqliteStore implements Store {
 
   verify(anchors?: readonly ChainAnchor[]) {
     const headPath = headPathOf(this.core.path);
-    return verifyChain(this.core.db, { version: LATEST_SCHEMA_VERSION, head: readHead(headPath), headPath, anchors });
+    const version = this.core.db.pragma('user_version', { simple: true }) as number;
+    return verifyChain(this.core.db, { version, head: readHead(headPath), headPath, anchors });
   }
 
   close(): void {
