@@ -173,7 +173,7 @@ describe('crash harness', () => {
       expect(killedBySignal).toBeGreaterThanOrEqual(Math.floor(TRIALS * 0.8));
       expect(acknowledgedPasses).toBeGreaterThan(0);
     },
-    30_000 + TRIALS * 2_000,
+    30_000 + TRIALS * 4_000,
   );
 
   it(
@@ -210,6 +210,6 @@ describe('crash harness', () => {
       expect(outcomes.refusedLost).toBeGreaterThan(0);
       expect(existsSync(headPathOf(dbPath))).toBe(true);
     },
-    30_000 + WAL_TRIALS * 2_000,
+    30_000 + WAL_TRIALS * 4_000,
   );
 });
