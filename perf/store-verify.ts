@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openStore, verifyStoreFile, type Store } from '../src/store/index.js';
 
 const USAGE = 'usage: npx tsx perf/store-verify.ts [--sessions N] [--runs N]';
@@ -72,6 +73,14 @@ try {
   if (!report.ok) throw new Error(`the built file does not verify: ${report.problems[0]?.message}`);
   const verifyMs = Array.from({ length: runs }, () => timed(() => verifyStoreFile(path)));
   const openMs = Array.from({ length: runs }, () => timed(() => openStore(path).close()));
+  // What opening cost before the chain: quick_check on a read-only connection, the same file, same run.
+  const quickCheckMs = Array.from({ length: runs }, () =>
+    timed(() => {
+      const db = new Database(path, { readonly: true });
+      db.pragma('quick_check');
+      db.close();
+    }),
+  );
   const figures = {
     sessions,
     auditRows: report.auditRows,
@@ -81,6 +90,8 @@ try {
     verifyMsMedian: Number(median(verifyMs).toFixed(0)),
     verifyMsMin: Number(Math.min(...verifyMs).toFixed(0)),
     openForWritingMsMedian: Number(median(openMs).toFixed(0)),
+    quickCheckOnlyMsMedian: Number(median(quickCheckMs).toFixed(0)),
+    openToQuickCheckRatio: Number((median(openMs) / median(quickCheckMs)).toFixed(1)),
     verifyUsPerAuditRow: Number(((median(verifyMs) * 1000) / report.auditRows).toFixed(2)),
     runs,
   };
