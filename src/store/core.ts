@@ -11,6 +11,10 @@ import { requireText } from './validate.js';
 export class StoreCore {
   /** Id of the audit row the last write of this store appended. */
   lastAuditId = 0;
+  /** The event every audit row written inside `batch` names as its cause; null outside a batch. */
+  private cause: number | null = null;
+  /** Nesting of `batch`: inside one, writes are savepoints and the head waits for the outer commit. */
+  private batchDepth = 0;
   /** One transaction wrapper, made once (better-sqlite3 builds a wrapper per call to `transaction`). */
   private readonly transaction: Database.Transaction<(body: () => unknown) => unknown>;
 
@@ -61,7 +65,8 @@ export class StoreCore {
       written = this.immediate(() => {
         // NOTE: the change log is empty here: takeChanges empties it at each commit, a rollback undoes it.
         const done = body();
-        const detailJson = encodeJson(done.detail, `${kind} detail`);
+        const detail = this.cause === null ? done.detail : withCause(done.detail, this.cause);
+        const detailJson = encodeJson(detail, `${kind} detail`);
         const rows = takeChanges(this.db, this.tables);
         const link = appendChained(this.db, { atMs: this.now(), sessionId, kind, detailJson, rows });
         return { result: done.result, auditId: link.auditId };
@@ -70,8 +75,31 @@ export class StoreCore {
       throw this.fail(error, `${kind} not recorded`);
     }
     this.lastAuditId = written.auditId;
-    this.keepHead(kind);
+    if (this.batchDepth === 0) this.keepHead(kind);
     return written.result;
+  }
+
+  /**
+   * Runs `body` as one IMMEDIATE transaction (one durable commit, one head update after it); the
+   * writes inside are savepoints and every audit row they append names `causeEventId` as its
+   * cause. Throws StoreError; then nothing of `body` was written.
+   */
+  batch<T>(causeEventId: number | null, body: () => T): T {
+    if (this.readOnly) throw new StoreError('READ_ONLY', `${this.path} was opened for reading: batch not recorded`);
+    const previous = this.cause;
+    this.cause = causeEventId;
+    this.batchDepth++;
+    let result: T;
+    try {
+      result = this.immediate(body);
+    } catch (error) {
+      throw this.fail(error, 'batch not recorded');
+    } finally {
+      this.cause = previous;
+      this.batchDepth--;
+    }
+    if (this.batchDepth === 0) this.keepHead('batch');
+    return result;
   }
 
   /**
@@ -93,4 +121,10 @@ export class StoreCore {
     this.head?.close();
     if (this.db.open) this.db.close();
   }
+}
+
+/** An audit detail with the id of the event that caused it (objects gain `causeEventId`; other values are wrapped). */
+function withCause(detail: unknown, causeEventId: number): unknown {
+  if (typeof detail === 'object' && detail !== null && !Array.isArray(detail)) return { ...detail, causeEventId };
+  return { value: detail ?? null, causeEventId };
 }

@@ -61,6 +61,10 @@ class SqliteStore implements Store {
     }
   }
 
+  batch<T>(causeEventId: number | null, body: () => T): T {
+    return this.core.batch(causeEventId, body);
+  }
+
   upsertClient(client: ClientInput): void {
     requireText(client.clientId, 'clientId', 64);
     requireInteger(client.birthYear, 'birthYear', 1900, 9999);

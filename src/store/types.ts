@@ -250,6 +250,12 @@ export interface Store {
   recordFault(sessionId: number | null, fault: FaultInput): number;
   recordRefusal(refusal: RefusalInput): number;
   audit(kind: string, detail?: unknown, sessionId?: number | null): number;
+  /**
+   * Runs `body` as one transaction (one durable commit, the chain head kept after it); every audit
+   * row written inside names `causeEventId` as its cause. Throws StoreError; then nothing of `body`
+   * was written.
+   */
+  batch<T>(causeEventId: number | null, body: () => T): T;
   endSession(sessionId: number, outcome: SessionOutcome): void;
   openedPassesByArea(sessionId: number): Record<string, number>;
   passes(sessionId: number): PassRecord[];
