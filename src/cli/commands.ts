@@ -3,6 +3,7 @@ import { benchCommand } from './bench-command.js';
 import type { CliCommand } from './command.js';
 import { credentialCommand } from './credential-command.js';
 import { desktopCommand } from './desktop-command.js';
+import { dbCommand } from './db-command.js';
 import { historyCommand } from './history-command.js';
 import { keysCommand } from './keys-command.js';
 import { profileCommand } from './profile-command.js';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly CliCommand[] = [
   revocationCommand,
   benchCommand,
   desktopCommand,
+  dbCommand,
 ];

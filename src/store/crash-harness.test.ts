@@ -1,15 +1,19 @@
-// S16 crash harness: a child records passes and is killed with SIGKILL at seeded random points; every acknowledged record must survive.
+// S16 crash harness: a child records passes and is killed with SIGKILL at seeded random points; every acknowledged record must survive, the chain intact.
 import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { StoreError } from './errors.js';
+import { headPathOf } from './head.js';
 import { openStore } from './store.js';
 import { tempDir } from '../../test/support/store-helpers.js';
 
 const TRIALS = Number(process.env.MNPEN_CRASH_TRIALS ?? 20);
 const SEED = Number(process.env.MNPEN_CRASH_SEED ?? 16016);
+const WAL_TRIALS = Number(process.env.MNPEN_CRASH_WAL_TRIALS ?? 8);
 const CHILD = fileURLToPath(new URL('../../test/support/store-crash-child.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PASS_LIMIT = 6;
@@ -64,6 +68,8 @@ function violations(dbPath: string, ack: Acknowledged): string[] {
   try {
     const integrity = store.integrityCheck();
     if (integrity !== 'ok') found.push(`integrity_check: ${integrity}`);
+    const chain = store.verify();
+    if (!chain.ok) found.push(`chain: ${chain.problems.map((problem) => problem.message).join('; ')}`);
     const sessions = new Map(store.history().map((session) => [session.sessionId, session]));
     const passesById = new Map(
       [...sessions.keys()].flatMap((id) => store.passes(id).map((pass) => [pass.passId, { ...pass, sessionId: id }])),
@@ -106,28 +112,41 @@ function violations(dbPath: string, ack: Acknowledged): string[] {
 const temp = tempDir('mnpen-crash-');
 afterAll(() => temp.remove());
 
+/** The kill points of a run: mostly after an acknowledgement, some at a moment of startup or opening. */
+function killPoints(seed: number, trials: number): KillPoint[] {
+  return fc.sample(
+    fc.oneof(
+      {
+        weight: 17,
+        arbitrary: fc.record({ kind: fc.constant('acks' as const), acks: fc.integer({ min: 1, max: 150 }) }),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.record({ kind: fc.constant('time' as const), delayMs: fc.integer({ min: 0, max: 400 }) }),
+      },
+    ),
+    { seed, numRuns: trials },
+  );
+}
+
+/** A copy of the file as the kill left it, its -wal deleted (as a person "cleaning up" might). */
+function copyWithoutWal(dbPath: string, name: string): string {
+  const copy = join(temp.dir, name);
+  for (const suffix of ['', '-shm', '-head'])
+    if (existsSync(dbPath + suffix)) copyFileSync(dbPath + suffix, copy + suffix);
+  rmSync(`${copy}-wal`, { force: true });
+  return copy;
+}
+
 describe('crash harness', () => {
   it(
     `S16/S5: every acknowledged pass survives SIGKILL at random points (${TRIALS} trials, seed ${SEED})`,
     async () => {
-      const killPoints = fc.sample(
-        fc.oneof(
-          {
-            weight: 17,
-            arbitrary: fc.record({ kind: fc.constant('acks' as const), acks: fc.integer({ min: 1, max: 150 }) }),
-          },
-          {
-            weight: 3,
-            arbitrary: fc.record({ kind: fc.constant('time' as const), delayMs: fc.integer({ min: 0, max: 400 }) }),
-          },
-        ),
-        { seed: SEED, numRuns: TRIALS },
-      );
       const dbPath = join(temp.dir, 'crash.db');
       const all: string[] = [];
       let acknowledgedPasses = 0;
       let killedBySignal = 0;
-      for (const [trial, killPoint] of killPoints.entries()) {
+      for (const [trial, killPoint] of killPoints(SEED, TRIALS).entries()) {
         const { ack, signal } = await runChild(dbPath, killPoint);
         if (signal === 'SIGKILL') killedBySignal++;
         acknowledgedPasses += ack.opened.size;
@@ -143,15 +162,54 @@ describe('crash harness', () => {
         }),
         { sessions: 0, passes: 0 },
       );
+      const chain = store.verify();
       store.close();
       console.log(
         `crash harness: ${TRIALS} trials (seed ${SEED}), ${killedBySignal} killed by SIGKILL, ${acknowledgedPasses} acknowledged passes checked, ` +
-          `${totals.passes} passes in ${totals.sessions} sessions on disk, ${all.length} violations`,
+          `${totals.passes} passes in ${totals.sessions} sessions on disk, chain ${chain.ok ? 'intact' : 'BROKEN'} over ${chain.auditRows} audit rows, ${all.length} violations`,
       );
       expect(all).toEqual([]);
+      expect(chain.ok).toBe(true);
       expect(killedBySignal).toBeGreaterThanOrEqual(Math.floor(TRIALS * 0.8));
       expect(acknowledgedPasses).toBeGreaterThan(0);
     },
-    30_000 + TRIALS * 2_000,
+    30_000 + TRIALS * 4_000,
+  );
+
+  it(
+    `S16: a -wal deleted after a kill never passes silently: refused RECORDS_LOST whenever acknowledged records went with it (${WAL_TRIALS} trials)`,
+    async () => {
+      const dbPath = join(temp.dir, 'wal.db');
+      const outcomes = { refusedLost: 0, openedComplete: 0 };
+      const all: string[] = [];
+      for (const [trial, killPoint] of killPoints(SEED + 1, WAL_TRIALS).entries()) {
+        const { ack } = await runChild(dbPath, killPoint);
+        const copy = copyWithoutWal(dbPath, `wal-${trial}.db`);
+        try {
+          const store = openStore(copy);
+          const kept = new Set(
+            store.history().flatMap((session) => store.passes(session.sessionId).map((pass) => pass.passId)),
+          );
+          store.close();
+          const lost = [...ack.opened.keys()].filter((passId) => !kept.has(passId));
+          if (lost.length > 0)
+            all.push(`trial ${trial}: the file opened without acknowledged passes ${lost.join(',')}`);
+          outcomes.openedComplete++;
+        } catch (error) {
+          if (!(error instanceof StoreError) || error.code !== 'RECORDS_LOST')
+            all.push(`trial ${trial}: ${String(error)}`);
+          else outcomes.refusedLost++;
+        }
+        all.push(...violations(dbPath, ack).map((violation) => `trial ${trial} (original file): ${violation}`));
+        for (const suffix of ['', '-shm', '-head']) rmSync(copy + suffix, { force: true });
+      }
+      console.log(
+        `-wal deleted after a kill: ${WAL_TRIALS} trials, ${outcomes.refusedLost} refused RECORDS_LOST, ${outcomes.openedComplete} opened with every acknowledged pass`,
+      );
+      expect(all).toEqual([]);
+      expect(outcomes.refusedLost).toBeGreaterThan(0);
+      expect(existsSync(headPathOf(dbPath))).toBe(true);
+    },
+    30_000 + WAL_TRIALS * 4_000,
   );
 });

@@ -1,9 +1,10 @@
 // Tests of opening the record file: foreign and corrupt files are refused untouched; the data directory.
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHeadFile, headPathOf } from './head.js';
 import { resolveDataDir, StoreError, storePathIn } from './open.js';
 import { LATEST_SCHEMA_VERSION, STORE_APPLICATION_ID } from './schema.js';
 import { openStore, openStoreInDataDir } from './store.js';
@@ -49,12 +50,57 @@ describe('resolveDataDir', () => {
     db.close();
   });
 
-  it('an empty (0-byte) file becomes a new store', () => {
-    const path = join(temp.dir, 'empty.db');
+  it('creates the chain head beside a new file, before the file itself', () => {
+    const path = join(temp.dir, 'new.db');
+    openStore(path).close();
+    expect(existsSync(headPathOf(path))).toBe(true);
+  });
+
+  it('a 0-byte file beside a fresh head (a creation cut short, or under way in another process) becomes a new store', () => {
+    const path = join(temp.dir, 'cut-short.db');
+    createHeadFile(headPathOf(path));
     writeFileSync(path, '');
     const store = openStore(path);
     expect(store.integrityCheck()).toBe('ok');
+    expect(store.verify().ok).toBe(true);
     store.close();
+  });
+});
+
+describe('S16: bad paths are refused with their reason, nothing created', () => {
+  it('an empty (0-byte) file where a database was expected is EMPTY_FILE', () => {
+    const path = join(temp.dir, 'empty.db');
+    writeFileSync(path, '');
+    expectRefused(path, 'EMPTY_FILE');
+    expect(readdirSync(temp.dir)).toEqual(['empty.db']);
+  });
+
+  it('a directory given as the path is NOT_A_FILE, for writing and for reading', () => {
+    const path = join(temp.dir, 'a-directory');
+    mkdirSync(path);
+    for (const access of ['write', 'read'] as const) {
+      expect(() => openStore(path, { access })).toThrow(expect.objectContaining({ code: 'NOT_A_FILE' }));
+    }
+    expect(readdirSync(path)).toEqual([]);
+  });
+
+  it('a reader never creates: a missing path is MISSING_FILE and no file or directory appears', () => {
+    const path = join(temp.dir, 'typo', 'mnpen.db');
+    expect(() => openStore(path, { access: 'read' })).toThrow(expect.objectContaining({ code: 'MISSING_FILE' }));
+    expect(existsSync(join(temp.dir, 'typo'))).toBe(false);
+  });
+
+  it('a reader refuses an older schema (it would have to migrate) with OLDER_SCHEMA, and writes refuse READ_ONLY', () => {
+    const old = join(temp.dir, 'v2.db');
+    openStore(old, { schemaVersion: 2 }).close();
+    expect(() => openStore(old, { access: 'read' })).toThrow(expect.objectContaining({ code: 'OLDER_SCHEMA' }));
+    const path = join(temp.dir, 'current.db');
+    openStore(path).close();
+    const reader = openStore(path, { access: 'read' });
+    expect(reader.readOnly).toBe(true);
+    expect(() => reader.audit('x')).toThrow(expect.objectContaining({ code: 'READ_ONLY' }));
+    expect(reader.history()).toEqual([]);
+    reader.close();
   });
 });
 
@@ -121,12 +167,12 @@ describe('S16: a file that is not a sound mnpen store is refused and left unchan
     expectRefused(path, 'NEWER_SCHEMA');
   });
 
-  it('our application_id with missing tables is refused as SCHEMA_MISMATCH', () => {
+  it('our application_id with missing tables is refused as SCHEMA_ALTERED', () => {
     const path = join(temp.dir, 'mismatch.db');
     openStore(path).close();
     const db = new Database(path);
     db.exec('DROP TRIGGER passes_no_delete; DROP TABLE passes');
     db.close();
-    expectRefused(path, 'SCHEMA_MISMATCH');
+    expectRefused(path, 'SCHEMA_ALTERED');
   });
 });

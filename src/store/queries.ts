@@ -1,9 +1,22 @@
-// Read-side queries of the record file: history, resumable sessions, last session per area.
+// Read-side queries of the record file: history, resumable sessions, used budgets, last session per area.
 import type Database from 'better-sqlite3';
 import type { PriorAreaSession } from '../policy/session-rules.js';
 import type { TreatmentMode } from '../policy/treatment-config.js';
 import type { SessionOutcome } from './schema.js';
-import type { AreaRecord, PassRecord, ResumableSession, SessionRecord } from './types.js';
+import type { Screening } from '../policy/screening.js';
+import type {
+  AreaRecord,
+  AreaUsage,
+  AuditEntry,
+  CartridgeUse,
+  ClientRecord,
+  PassRecord,
+  PatchTestRecord,
+  ResumableSession,
+  SessionRecord,
+  SessionUsage,
+} from './types.js';
+import { statement } from './statements.js';
 
 interface SessionRow {
   session_id: number;
@@ -44,12 +57,11 @@ interface PassRow {
 const SESSION_COLUMNS = 'session_id, client_id, mode, is_patch_test, cartridge_id, started_at, ended_at, outcome';
 
 function areasOf(db: Database.Database, sessionId: number): AreaRecord[] {
-  const rows = db
-    .prepare(
-      `SELECT a.*, (SELECT count(*) FROM passes p WHERE p.session_id = a.session_id AND p.area = a.area) AS passes_opened
+  const rows = statement(
+    db,
+    `SELECT a.*, (SELECT count(*) FROM passes p WHERE p.session_id = a.session_id AND p.area = a.area) AS passes_opened
        FROM session_areas a WHERE a.session_id = ? ORDER BY a.position`,
-    )
-    .all(sessionId) as AreaRow[];
+  ).all(sessionId) as AreaRow[];
   return rows.map((row) => ({
     area: row.area,
     depthUm: row.depth_um,
@@ -81,7 +93,7 @@ function sessionBase(db: Database.Database, row: SessionRow): Omit<SessionRecord
 
 /** Every pass of a session, in opening order. */
 export function passesOf(db: Database.Database, sessionId: number): PassRecord[] {
-  const rows = db.prepare('SELECT * FROM passes WHERE session_id = ? ORDER BY pass_id').all(sessionId) as PassRow[];
+  const rows = statement(db, 'SELECT * FROM passes WHERE session_id = ? ORDER BY pass_id').all(sessionId) as PassRow[];
   return rows.map((row) => ({
     passId: row.pass_id,
     area: row.area,
@@ -105,11 +117,14 @@ export function openedPassesByArea(db: Database.Database, sessionId: number): Re
 export function history(db: Database.Database, clientId?: string): SessionRecord[] {
   const rows = (
     clientId === undefined
-      ? db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY session_id DESC`).all()
-      : db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE client_id = ? ORDER BY session_id DESC`).all(clientId)
+      ? statement(db, `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY session_id DESC`).all()
+      : statement(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE client_id = ? ORDER BY session_id DESC`).all(
+          clientId,
+        )
   ) as SessionRow[];
-  const faults = db.prepare('SELECT at AS atMs, code, detail FROM faults WHERE session_id = ? ORDER BY fault_id');
-  const refusals = db.prepare(
+  const faults = statement(db, 'SELECT at AS atMs, code, detail FROM faults WHERE session_id = ? ORDER BY fault_id');
+  const refusals = statement(
+    db,
     'SELECT at AS atMs, reason, detail, area FROM refusals WHERE session_id = ? ORDER BY refusal_id',
   );
   return rows.map((row) => ({
@@ -119,58 +134,160 @@ export function history(db: Database.Database, clientId?: string): SessionRecord
   }));
 }
 
-/** The client's latest session that never ended (a crash or kill), or null. */
-export function findResumableSession(db: Database.Database, clientId: string): ResumableSession | null {
-  const row = db
-    .prepare(
-      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND ended_at IS NULL ORDER BY session_id DESC LIMIT 1`,
-    )
-    .get(clientId) as SessionRow | undefined;
-  if (row === undefined) return null;
-  return {
-    ...sessionBase(db, row),
-    openedPassesByArea: openedPassesByArea(db, row.session_id),
-    unclosedPasses: passesOf(db, row.session_id).filter((pass) => pass.endedAtMs === null),
-  };
+/**
+ * Used budgets of a session (S6), summed over its passes: closed passes with their final counts,
+ * open ones with their last recorded progress. Every planned area is listed (zeros included).
+ */
+export function sessionUsage(db: Database.Database, sessionId: number): SessionUsage {
+  const rows = statement(
+    db,
+    `SELECT a.area AS area, count(p.pass_id) AS passesOpened, count(p.ended_at) AS passesClosed,
+              coalesce(sum(p.strokes), 0) AS strokes, coalesce(sum(p.punctures), 0) AS punctures,
+              coalesce(sum(p.contact_ms), 0) AS contactMs
+       FROM session_areas a LEFT JOIN passes p ON p.session_id = a.session_id AND p.area = a.area
+       WHERE a.session_id = ? GROUP BY a.area ORDER BY a.position`,
+  ).all(sessionId) as (AreaUsage & { area: string })[];
+  const byArea: Record<string, AreaUsage> = {};
+  const total = { strokes: 0, punctures: 0, contactMs: 0 };
+  for (const { area, ...usage } of rows) {
+    byArea[area] = usage;
+    total.strokes += usage.strokes;
+    total.punctures += usage.punctures;
+    total.contactMs += usage.contactMs;
+  }
+  return { byArea, total };
+}
+
+/** Every cartridge a session used, in the order attached. */
+export function sessionCartridges(db: Database.Database, sessionId: number): number[] {
+  const rows = statement(db, 'SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY rowid').all(
+    sessionId,
+  ) as { cartridge_id: number }[];
+  return rows.map((row) => row.cartridge_id);
 }
 
 /**
- * Per area, the latest treated session in each mode and kind (treatment or patch test), newest
- * first, for the interval rule. Treated: at least one pass opened. A patch test is a treatment of
- * its area (flagged `isPatchTest`: the rule decides what it bars). Time: the latest of the session
- * end (or start, if it never ended) and its passes.
+ * The time of a session's latest record (its start, or its latest audit row), ms since epoch.
+ * Scans the log backwards from its end: an interrupted session's rows are near it.
+ */
+export function lastRecordAtMs(db: Database.Database, sessionId: number, startedAtMs: number): number {
+  const row = statement(db, 'SELECT at FROM audit_log WHERE session_id = ? ORDER BY audit_id DESC LIMIT 1').get(
+    sessionId,
+  ) as { at: number } | undefined;
+  return Math.max(startedAtMs, row?.at ?? 0);
+}
+
+/** The session's record with what a resume needs, claim excepted; null when there is no such session. */
+export function resumeFacts(db: Database.Database, sessionId: number): Omit<ResumableSession, 'claim'> | null {
+  const row = statement(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE session_id = ?`).get(sessionId) as
+    SessionRow | undefined;
+  if (row === undefined) return null;
+  const cartridgeIds = sessionCartridges(db, sessionId);
+  return {
+    ...sessionBase(db, row),
+    openedPassesByArea: openedPassesByArea(db, sessionId),
+    unclosedPasses: passesOf(db, sessionId).filter((pass) => pass.endedAtMs === null),
+    lastRecordAtMs: lastRecordAtMs(db, sessionId, row.started_at),
+    usage: sessionUsage(db, sessionId),
+    cartridgeIds,
+    currentCartridgeId: cartridgeIds.at(-1) ?? row.cartridge_id,
+  };
+}
+
+/** The client's latest session that never ended (a crash or kill), with what a resume needs; or null. */
+export function findResumableSession(db: Database.Database, clientId: string): Omit<ResumableSession, 'claim'> | null {
+  const row = statement(
+    db,
+    'SELECT session_id FROM sessions WHERE client_id = ? AND ended_at IS NULL ORDER BY session_id DESC LIMIT 1',
+  ).get(clientId) as { session_id: number } | undefined;
+  return row === undefined ? null : resumeFacts(db, row.session_id);
+}
+
+/**
+ * Per area, the latest treated session in each mode (newest first), for the interval rule.
+ * Treated: at least one pass opened. Patch-test sessions do not count (their own 24 h wait
+ * governs). Time: the latest of the session end (or start, if it never ended) and its passes.
  */
 export function lastSessionByArea(
   db: Database.Database,
   clientId: string,
   options: { mode?: TreatmentMode; excludeSessionId?: number } = {},
 ): Record<string, PriorAreaSession[]> {
-  const rows = db
-    .prepare(
-      `SELECT p.area AS area, s.mode AS mode, s.is_patch_test AS isPatchTest,
+  const rows = statement(
+    db,
+    `SELECT p.area AS area, s.mode AS mode,
               max(max(coalesce(s.ended_at, s.started_at)), max(coalesce(p.ended_at, p.contact_at, p.opened_at))) AS atMs
        FROM sessions s JOIN passes p ON p.session_id = s.session_id
-       WHERE s.client_id = ? AND s.session_id IS NOT ?
+       WHERE s.client_id = ? AND s.is_patch_test = 0 AND s.session_id IS NOT ?
          AND (? IS NULL OR s.mode = ?)
        GROUP BY s.session_id, p.area`,
-    )
-    .all(clientId, options.excludeSessionId ?? null, options.mode ?? null, options.mode ?? null) as {
+  ).all(clientId, options.excludeSessionId ?? null, options.mode ?? null, options.mode ?? null) as {
     area: string;
     mode: TreatmentMode;
-    isPatchTest: number;
     atMs: number;
   }[];
   const latest: Record<string, PriorAreaSession[]> = {};
   for (const row of rows) {
     const list = (latest[row.area] ??= []);
-    const isPatchTest = row.isPatchTest === 1;
-    const index = list.findIndex((prior) => prior.mode === row.mode && (prior.isPatchTest === true) === isPatchTest);
-    const prior: PriorAreaSession = isPatchTest
-      ? { atMs: row.atMs, mode: row.mode, isPatchTest: true }
-      : { atMs: row.atMs, mode: row.mode };
+    const index = list.findIndex((prior) => prior.mode === row.mode);
+    const prior: PriorAreaSession = { atMs: row.atMs, mode: row.mode };
     if (index < 0) list.push(prior);
     else if ((list[index] as PriorAreaSession).atMs < row.atMs) list[index] = prior;
   }
   for (const list of Object.values(latest)) list.sort((first, second) => second.atMs - first.atMs);
   return latest;
+}
+
+/** A client with the latest screening recorded, or null. */
+export function client(db: Database.Database, clientId: string): ClientRecord | null {
+  const row = statement(db, 'SELECT birth_year FROM clients WHERE client_id = ?').get(clientId) as
+    { birth_year: number } | undefined;
+  if (row === undefined) return null;
+  const latest = statement(
+    db,
+    'SELECT answers_json FROM screenings WHERE client_id = ? ORDER BY screening_id DESC LIMIT 1',
+  ).get(clientId) as { answers_json: string } | undefined;
+  const screening = latest === undefined ? null : (JSON.parse(latest.answers_json) as Screening);
+  return { clientId, birthYear: row.birth_year, screening };
+}
+
+/** The client's latest patch test, or null. */
+export function latestPatchTest(db: Database.Database, clientId: string): PatchTestRecord | null {
+  const row = statement(
+    db,
+    'SELECT done_at, session_id, area FROM patch_tests WHERE client_id = ? ORDER BY done_at DESC LIMIT 1',
+  ).get(clientId) as { done_at: number; session_id: number | null; area: string | null } | undefined;
+  return row === undefined ? null : { doneAtMs: row.done_at, sessionId: row.session_id, area: row.area };
+}
+
+/** The session that first used a cartridge, with its client; null when never used. */
+export function cartridgeUse(db: Database.Database, cartridgeId: number): CartridgeUse | null {
+  const row = statement(
+    db,
+    `SELECT c.cartridge_id AS cartridgeId, c.session_id AS sessionId, s.client_id AS clientId, c.first_used_at AS firstUsedAtMs
+       FROM cartridges c LEFT JOIN sessions s ON s.session_id = c.session_id WHERE c.cartridge_id = ?`,
+  ).get(cartridgeId) as CartridgeUse | undefined;
+  return row ?? null;
+}
+
+/** Audit rows in order, after `afterId`, of one session or all. */
+export function auditLog(db: Database.Database, options: { sessionId?: number; afterId?: number }): AuditEntry[] {
+  const rows = statement(
+    db,
+    `SELECT audit_id, at, session_id, kind, detail_json FROM audit_log
+       WHERE audit_id > ? AND (? IS NULL OR session_id = ?) ORDER BY audit_id`,
+  ).all(options.afterId ?? 0, options.sessionId ?? null, options.sessionId ?? null) as {
+    audit_id: number;
+    at: number;
+    session_id: number | null;
+    kind: string;
+    detail_json: string;
+  }[];
+  return rows.map((row) => ({
+    auditId: row.audit_id,
+    atMs: row.at,
+    sessionId: row.session_id,
+    kind: row.kind,
+    detail: JSON.parse(row.detail_json) as unknown,
+  }));
 }

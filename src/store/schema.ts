@@ -1,6 +1,6 @@
 // Record schema and its migrations, versioned by SQLite's user_version.
-import type Database from 'better-sqlite3';
 import { DEPTH_RANGE_UM, MAX_PASSES_PER_AREA, STROKE_RANGE_HZ } from '../limits/index.js';
+import { V3_SQL } from './schema-v3.js';
 
 /** `PRAGMA application_id` of an mnpen store: "MNPN". A file with another id is not ours. */
 export const STORE_APPLICATION_ID = 0x4d4e504e;
@@ -156,37 +156,26 @@ CREATE INDEX sessions_by_client ON sessions (client_id, started_at);
 CREATE INDEX patch_tests_by_client ON patch_tests (client_id, done_at);
 `,
   },
+  {
+    version: 3,
+    summary:
+      'audit chain (rows_json, chain_hash), session claims, cartridges per session, pass contact time, permanent records',
+    tables: [...V1_TABLES, 'patch_tests', 'session_claims', 'session_cartridges'],
+    sql: V3_SQL,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** From this version on every audit row is chained (S16); rows written before are the chain's genesis. */
+export const CHAIN_SCHEMA_VERSION = 3;
 
 /** The tables a store at `version` must have; empty for 0. */
 export function tablesAtVersion(version: number): readonly string[] {
   return MIGRATIONS.find((migration) => migration.version === version)?.tables ?? [];
 }
 
-/**
- * Brings `db` from its user_version up to `targetVersion` (default: latest), one transaction per
- * migration, each setting user_version and appending an audit row in the same transaction, so a
- * crash leaves the store at a whole version. The caller has verified the file is ours. Returns the
- * versions applied.
- */
-export function migrate(db: Database.Database, nowMs: number, targetVersion = LATEST_SCHEMA_VERSION): number[] {
-  const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
-    const current = db.pragma('user_version', { simple: true }) as number;
-    if (migration.version <= current || migration.version > targetVersion) continue;
-    db.transaction(() => {
-      if (current === 0) db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-      db.prepare('INSERT INTO audit_log (at, session_id, kind, detail_json) VALUES (?, NULL, ?, ?)').run(
-        Math.floor(nowMs),
-        'store.migrated',
-        JSON.stringify({ fromVersion: current, toVersion: migration.version, summary: migration.summary }),
-      );
-    })();
-    applied.push(migration.version);
-  }
-  return applied;
+/** The tables whose rows the audit chain covers at `version`: every table but the audit log itself. */
+export function coveredTableNames(version: number): readonly string[] {
+  return tablesAtVersion(version).filter((table) => table !== 'audit_log');
 }

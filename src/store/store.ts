@@ -1,87 +1,73 @@
-// The record store: synchronous, one durable transaction per call, each with its own audit row.
-import type Database from 'better-sqlite3';
+// The record store: synchronous, one durable chained transaction per call; claims, sessions, passes, reads.
 import { parseScreening, type Screening } from '../policy/screening.js';
-import { TREATMENT_MODES } from '../policy/treatment-config.js';
-import { openDatabase, StoreError, storePathIn } from './open.js';
-import { asStoreError, requireCartridgeId, requireCount, requireText } from './validate.js';
+import { newHolder, retireHolder } from './claim-holder.js';
+import { claimClient, liveClaim, ownClaims, releaseClient } from './claims.js';
+import { StoreCore } from './core.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, StoreError } from './errors.js';
+import { headPathOf, readHead } from './head.js';
+import { encodeJson } from './json.js';
+import { openDatabase, storePathIn } from './open.js';
+import { closePass, markPassContact, openPass, recordPassProgress } from './pass-writes.js';
 import * as queries from './queries.js';
-import { SESSION_OUTCOMES, type SessionOutcome } from './schema.js';
+import type { SessionOutcome } from './schema.js';
+import * as sessions from './session-writes.js';
+import { lastTreatmentsByArea } from './treatments.js';
 import type {
   AreaResult,
   AuditEntry,
   BeginSessionInput,
+  CartridgeUse,
   ClientInput,
   ClientRecord,
-  OpenedPass,
+  PassResult,
+  RefusalInput,
+  ResumableSession,
   Store,
 } from './types.js';
+import { optionalText, requireCartridgeId, requireCount, requireInteger, requireText } from './validate.js';
+import { verifyChain, type ChainAnchor } from './verify.js';
+import { statement } from './statements.js';
 
 export interface StoreOptions {
   /** Wall-clock source for record times, ms since epoch (default Date.now). */
   readonly nowMs?: () => number;
   /** Schema version to migrate to (default latest); tests use it to build older files. */
   readonly schemaVersion?: number;
+  /** 'read' never creates, migrates or writes the file (history, verify); default 'write'. */
+  readonly access?: 'write' | 'read';
+  /** How long a write waits for another process's write lock before StoreError BUSY, ms (default 5000). */
+  readonly busyTimeoutMs?: number;
 }
 
+/** Longest free text kept in a refusal or fault detail. */
+const MAX_DETAIL_CHARS = 2000;
+
 class SqliteStore implements Store {
-  /** The event every audit row written inside `batch` names as its cause. */
-  private cause: number | null = null;
+  constructor(private readonly core: StoreCore) {}
 
-  constructor(
-    readonly path: string,
-    private readonly db: Database.Database,
-    private readonly clock: () => number,
-  ) {}
-
-  private now(): number {
-    const nowMs = Math.floor(this.clock());
-    if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new StoreError('INVALID', `clock gave ${nowMs}`);
-    return nowMs;
+  get path(): string {
+    return this.core.path;
   }
 
-  /** Runs `body` and its audit row in one transaction; SQLite constraint failures become StoreError. */
-  private write<T>(kind: string, sessionId: number | null, body: () => { result: T; detail: unknown }): T {
+  get readOnly(): boolean {
+    return this.core.readOnly;
+  }
+
+  private read<T>(what: string, body: () => T): T {
     try {
-      return this.db.transaction(() => {
-        const { result, detail } = body();
-        this.appendAudit(kind, detail, sessionId);
-        return result;
-      })();
+      return body();
     } catch (error) {
-      throw asStoreError(error, kind);
+      throw this.core.fail(error, `${what} failed`);
     }
-  }
-
-  private appendAudit(kind: string, detail: unknown, sessionId: number | null): number {
-    const recorded = this.cause === null ? (detail ?? null) : withCause(detail, this.cause);
-    const info = this.db
-      .prepare('INSERT INTO audit_log (at, session_id, kind, detail_json) VALUES (?, ?, ?, ?)')
-      .run(this.now(), sessionId, requireText(kind, 'audit kind', 100), JSON.stringify(recorded));
-    return Number(info.lastInsertRowid);
   }
 
   batch<T>(causeEventId: number | null, body: () => T): T {
-    const previous = this.cause;
-    this.cause = causeEventId;
-    try {
-      return this.db.transaction(body)();
-    } catch (error) {
-      throw asStoreError(error, 'batch');
-    } finally {
-      this.cause = previous;
-    }
-  }
-
-  private openSession(sessionId: number): { cartridge_id: number | null; ended_at: number | null } {
-    const row = this.db.prepare('SELECT cartridge_id, ended_at FROM sessions WHERE session_id = ?').get(sessionId) as
-      { cartridge_id: number | null; ended_at: number | null } | undefined;
-    if (row === undefined) throw new StoreError('NOT_FOUND', `no session ${sessionId}`);
-    if (row.ended_at !== null) throw new StoreError('SESSION_ENDED', `session ${sessionId} has ended`);
-    return row;
+    return this.core.batch(causeEventId, body);
   }
 
   upsertClient(client: ClientInput): void {
     requireText(client.clientId, 'clientId', 64);
+    requireInteger(client.birthYear, 'birthYear', 1900, 9999);
     let screening: Screening | null = null;
     if (client.screening !== undefined) {
       const parsed = parseScreening(client.screening);
@@ -89,330 +75,217 @@ class SqliteStore implements Store {
         throw new StoreError('INVALID', `screening: ${parsed.errors.map((error) => error.field).join(', ')}`);
       screening = parsed.screening;
     }
-    this.write('client.upserted', null, () => {
-      const now = this.now();
-      this.db
-        .prepare(
-          `INSERT INTO clients (client_id, birth_year, created_at, updated_at) VALUES (?, ?, ?, ?)
+    const answersJson = screening === null ? null : encodeJson(screening, 'screening');
+    this.core.write('client.upserted', null, () => {
+      const now = this.core.now();
+      statement(
+        this.core.db,
+        `INSERT INTO clients (client_id, birth_year, created_at, updated_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (client_id) DO UPDATE SET birth_year = excluded.birth_year, updated_at = excluded.updated_at`,
-        )
-        .run(client.clientId, client.birthYear, now, now);
+      ).run(client.clientId, client.birthYear, now, now);
       if (screening !== null) {
-        this.db
-          .prepare('INSERT INTO screenings (client_id, answered_at, answers_json, recorded_at) VALUES (?, ?, ?, ?)')
-          .run(client.clientId, screening.answeredAt, JSON.stringify(screening), now);
+        statement(
+          this.core.db,
+          'INSERT INTO screenings (client_id, answered_at, answers_json, recorded_at) VALUES (?, ?, ?, ?)',
+        ).run(client.clientId, screening.answeredAt, answersJson, now);
       }
       return { result: undefined, detail: { clientId: client.clientId, birthYear: client.birthYear, screening } };
     });
   }
 
   getClient(clientId: string): ClientRecord | null {
-    const row = this.db.prepare('SELECT birth_year FROM clients WHERE client_id = ?').get(clientId) as
-      { birth_year: number } | undefined;
-    if (row === undefined) return null;
-    const latest = this.db
-      .prepare('SELECT answers_json FROM screenings WHERE client_id = ? ORDER BY screening_id DESC LIMIT 1')
-      .get(clientId) as { answers_json: string } | undefined;
-    const screening = latest === undefined ? null : (JSON.parse(latest.answers_json) as Screening);
-    return { clientId, birthYear: row.birth_year, screening };
+    return this.read('reading a client', () => queries.client(this.core.db, clientId));
   }
 
   recordPatchTest(clientId: string, doneAtMs?: number, area?: string): number {
-    return this.write('patchTest.recorded', null, () => {
-      const doneAt = doneAtMs ?? this.now();
-      requireCount(doneAt, 'doneAtMs');
-      const info = this.db
-        .prepare(
-          'INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, NULL, ?, ?)',
-        )
-        .run(clientId, doneAt, area ?? null, this.now());
-      return { result: Number(info.lastInsertRowid), detail: { clientId, doneAtMs: doneAt, area: area ?? null } };
+    requireText(clientId, 'clientId', 64);
+    const where = optionalText(area, 'area', 64);
+    return this.core.write('patchTest.recorded', null, () => {
+      const doneAt = requireCount(doneAtMs ?? this.core.now(), 'doneAtMs');
+      const info = statement(
+        this.core.db,
+        'INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, NULL, ?, ?)',
+      ).run(clientId, doneAt, where, this.core.now());
+      return { result: Number(info.lastInsertRowid), detail: { clientId, doneAtMs: doneAt, area: where } };
     });
   }
 
   latestPatchTest(clientId: string) {
-    const row = this.db
-      .prepare('SELECT done_at, session_id, area FROM patch_tests WHERE client_id = ? ORDER BY done_at DESC LIMIT 1')
-      .get(clientId) as { done_at: number; session_id: number | null; area: string | null } | undefined;
-    return row === undefined ? null : { doneAtMs: row.done_at, sessionId: row.session_id, area: row.area };
+    return this.read('reading patch tests', () => queries.latestPatchTest(this.core.db, clientId));
+  }
+
+  claimClient(clientId: string) {
+    return claimClient(this.core, clientId);
+  }
+
+  releaseClient(clientId: string, reason?: string): boolean {
+    return releaseClient(this.core, clientId, reason);
+  }
+
+  activeClaim(clientId: string) {
+    return this.read('reading claims', () => liveClaim(this.core, clientId));
   }
 
   beginSession(input: BeginSessionInput): number {
-    if (!TREATMENT_MODES.includes(input.mode)) throw new StoreError('INVALID', `unknown mode ${String(input.mode)}`);
-    if (input.areas.length === 0) throw new StoreError('INVALID', 'a session needs at least one area');
-    if (new Set(input.areas.map((area) => area.area)).size !== input.areas.length)
-      throw new StoreError('INVALID', 'an area appears twice in the session');
-    if (input.cartridgeId !== null) requireCartridgeId(input.cartridgeId);
-    return this.write('session.began', null, () => {
-      const info = this.db
-        .prepare(
-          'INSERT INTO sessions (client_id, mode, is_patch_test, cartridge_id, plan_json, started_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          input.clientId,
-          input.mode,
-          input.isPatchTest ? 1 : 0,
-          input.cartridgeId,
-          input.plan === undefined ? null : JSON.stringify(input.plan),
-          this.now(),
-        );
-      const sessionId = Number(info.lastInsertRowid);
-      const insertArea = this.db.prepare(
-        'INSERT INTO session_areas (session_id, area, position, depth_um, stroke_hz, pass_limit) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      input.areas.forEach((area, position) =>
-        insertArea.run(
-          sessionId,
-          requireText(area.area, 'area', 64),
-          position,
-          area.depthUm,
-          area.strokeHz,
-          area.passLimit,
-        ),
-      );
-      const { plan: _plan, ...detail } = input;
-      return { result: sessionId, detail: { sessionId, ...detail } };
-    });
+    return sessions.beginSession(this.core, input);
   }
 
-  private claimCartridge(cartridgeId: number, sessionId: number): void {
-    this.db
-      .prepare(
-        'INSERT INTO cartridges (cartridge_id, session_id, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      )
-      .run(cartridgeId, sessionId, this.now());
-    const owner = this.db.prepare('SELECT session_id FROM cartridges WHERE cartridge_id = ?').get(cartridgeId) as {
-      session_id: number | null;
-    };
-    if (owner.session_id !== sessionId) {
-      throw new StoreError(
-        'CARTRIDGE_REUSED',
-        `cartridge ${cartridgeId} was used in session ${String(owner.session_id)}`,
-      );
-    }
+  resumeSession(sessionId: number, input: { readonly cartridgeId: number | null }): ResumableSession {
+    sessions.resumeSession(this.core, sessionId, input.cartridgeId);
+    const facts = queries.resumeFacts(this.core.db, sessionId) as Omit<ResumableSession, 'claim'>;
+    return { ...facts, claim: liveClaim(this.core, facts.clientId) };
   }
 
-  openPass(sessionId: number, area: string): OpenedPass {
-    return this.write('pass.opened', sessionId, () => {
-      const session = this.openSession(sessionId);
-      const row = this.db
-        .prepare(
-          `SELECT a.pass_limit AS passLimit,
-                  (SELECT count(*) FROM passes p WHERE p.session_id = a.session_id AND p.area = a.area) AS opened
-           FROM session_areas a WHERE a.session_id = ? AND a.area = ?`,
-        )
-        .get(sessionId, area) as { passLimit: number; opened: number } | undefined;
-      if (row === undefined) throw new StoreError('NOT_FOUND', `area ${area} is not planned in session ${sessionId}`);
-      if (row.opened >= row.passLimit) {
-        throw new StoreError('PASS_LIMIT_REACHED', `${area}: ${row.opened} of ${row.passLimit} passes already opened`);
-      }
-      if (session.cartridge_id !== null) this.claimCartridge(session.cartridge_id, sessionId);
-      const passNumber = row.opened + 1;
-      const info = this.db
-        .prepare('INSERT INTO passes (session_id, area, pass_number, opened_at) VALUES (?, ?, ?, ?)')
-        .run(sessionId, area, passNumber, this.now());
-      const passId = Number(info.lastInsertRowid);
-      return { result: { passId, passNumber }, detail: { passId, area, passNumber } };
-    });
-  }
-
-  private passSession(passId: number): number {
-    const row = this.db.prepare('SELECT session_id FROM passes WHERE pass_id = ?').get(passId) as
-      { session_id: number } | undefined;
-    if (row === undefined) throw new StoreError('NOT_FOUND', `no pass ${passId}`);
-    return row.session_id;
+  openPass(sessionId: number, area: string) {
+    return openPass(this.core, sessionId, area);
   }
 
   markPassContact(passId: number): void {
-    const sessionId = this.passSession(passId);
-    this.write('pass.contact', sessionId, () => {
-      this.db
-        .prepare('UPDATE passes SET contact_at = ? WHERE pass_id = ? AND contact_at IS NULL')
-        .run(this.now(), passId);
-      return { result: undefined, detail: { passId } };
-    });
+    markPassContact(this.core, passId);
   }
 
-  closePass(passId: number, result: { strokes: number; punctures: number }): void {
-    const sessionId = this.passSession(passId);
-    const strokes = requireCount(result.strokes, 'strokes');
-    const punctures = requireCount(result.punctures, 'punctures');
-    this.write('pass.closed', sessionId, () => {
-      this.db
-        .prepare('UPDATE passes SET ended_at = ?, strokes = ?, punctures = ? WHERE pass_id = ?')
-        .run(this.now(), strokes, punctures, passId);
-      return { result: undefined, detail: { passId, strokes, punctures } };
-    });
+  recordPassProgress(passId: number, progress: PassResult): void {
+    recordPassProgress(this.core, passId, progress);
+  }
+
+  closePass(passId: number, result: PassResult): void {
+    closePass(this.core, passId, result);
   }
 
   finishArea(sessionId: number, area: string, result: AreaResult): void {
-    const passes = requireCount(result.passes, 'passes');
-    const strokes = requireCount(result.strokes, 'strokes');
-    const punctures = requireCount(result.punctures, 'punctures');
-    const maxDepth = result.maxMeasuredDepthUm;
-    if (maxDepth !== null && !Number.isInteger(maxDepth))
-      throw new StoreError('INVALID', 'maxMeasuredDepthUm must be an integer');
-    this.write('area.finished', sessionId, () => {
-      this.openSession(sessionId);
-      const opened = this.openedPassesByArea(sessionId)[area];
-      if (opened === undefined)
-        throw new StoreError('NOT_FOUND', `area ${area} is not planned in session ${sessionId}`);
-      if (passes > opened) throw new StoreError('INVALID', `${area}: ${passes} passes reported, only ${opened} opened`);
-      this.db
-        .prepare(
-          `UPDATE session_areas SET passes = ?, strokes = ?, punctures = ?, max_measured_depth_um = ?, lock_reason = ?,
-           finished_at = ? WHERE session_id = ? AND area = ?`,
-        )
-        .run(passes, strokes, punctures, maxDepth, result.lockReason ?? null, this.now(), sessionId, area);
-      return { result: undefined, detail: { area, ...result } };
-    });
+    sessions.finishArea(this.core, sessionId, area, result, () => this.openedPassesByArea(sessionId)[area]);
   }
 
   recordFault(sessionId: number | null, fault: { code: string; detail?: string }): number {
-    return this.write('fault.recorded', sessionId, () => {
-      const info = this.db
-        .prepare('INSERT INTO faults (session_id, at, code, detail) VALUES (?, ?, ?, ?)')
-        .run(sessionId, this.now(), requireText(fault.code, 'fault code', 64), fault.detail ?? null);
-      return { result: Number(info.lastInsertRowid), detail: fault };
+    const code = requireText(fault.code, 'fault code', 64);
+    const detail = optionalText(fault.detail, 'fault detail', MAX_DETAIL_CHARS);
+    return this.core.write('fault.recorded', sessionId, () => {
+      const info = statement(this.core.db, 'INSERT INTO faults (session_id, at, code, detail) VALUES (?, ?, ?, ?)').run(
+        sessionId,
+        this.core.now(),
+        code,
+        detail,
+      );
+      return { result: Number(info.lastInsertRowid), detail: { code, detail } };
     });
   }
 
-  recordRefusal(refusal: {
-    reason: string;
-    detail: string;
-    area?: string;
-    sessionId?: number | null;
-    clientId?: string | null;
-  }): number {
+  recordRefusal(refusal: RefusalInput): number {
     const sessionId = refusal.sessionId ?? null;
-    return this.write('refusal.recorded', sessionId, () => {
-      const info = this.db
-        .prepare('INSERT INTO refusals (session_id, client_id, at, reason, detail, area) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(
-          sessionId,
-          refusal.clientId ?? null,
-          this.now(),
-          requireText(refusal.reason, 'reason', 64),
-          refusal.detail,
-          refusal.area ?? null,
-        );
-      return { result: Number(info.lastInsertRowid), detail: refusal };
+    const reason = requireText(refusal.reason, 'reason', 64);
+    const detail = optionalText(refusal.detail, 'refusal detail', MAX_DETAIL_CHARS) ?? '';
+    const area = optionalText(refusal.area, 'area', 64);
+    const clientId = optionalText(refusal.clientId, 'clientId', 64);
+    return this.core.write('refusal.recorded', sessionId, () => {
+      const info = statement(
+        this.core.db,
+        'INSERT INTO refusals (session_id, client_id, at, reason, detail, area) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(sessionId, clientId, this.core.now(), reason, detail, area);
+      return { result: Number(info.lastInsertRowid), detail: { reason, detail, area, sessionId, clientId } };
     });
   }
 
   audit(kind: string, detail?: unknown, sessionId: number | null = null): number {
-    try {
-      return this.db.transaction(() => this.appendAudit(kind, detail, sessionId))();
-    } catch (error) {
-      throw asStoreError(error, kind);
-    }
+    this.core.write(kind, sessionId, () => ({ result: undefined, detail }));
+    return this.core.lastAuditId;
   }
 
   endSession(sessionId: number, outcome: SessionOutcome): void {
-    if (!SESSION_OUTCOMES.includes(outcome)) throw new StoreError('INVALID', `unknown outcome ${String(outcome)}`);
-    this.write('session.ended', sessionId, () => {
-      this.openSession(sessionId);
-      const now = this.now();
-      this.db
-        .prepare('UPDATE sessions SET ended_at = ?, outcome = ? WHERE session_id = ?')
-        .run(now, outcome, sessionId);
-      // NOTE: a patch test counts only when completed with at least one pass in contact with the skin.
-      const patch = this.db
-        .prepare(
-          `SELECT s.client_id AS clientId, p.area AS area FROM sessions s JOIN passes p ON p.session_id = s.session_id
-           WHERE s.session_id = ? AND s.is_patch_test = 1 AND p.contact_at IS NOT NULL ORDER BY p.pass_id LIMIT 1`,
-        )
-        .get(sessionId) as { clientId: string; area: string } | undefined;
-      const patchTestRecorded = outcome === 'completed' && patch !== undefined;
-      if (patchTestRecorded) {
-        this.db
-          .prepare('INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, ?, ?, ?)')
-          .run(patch.clientId, now, sessionId, patch.area, now);
-      }
-      return { result: undefined, detail: { outcome, patchTestRecorded } };
-    });
+    sessions.endSession(this.core, sessionId, outcome);
   }
 
   openedPassesByArea(sessionId: number): Record<string, number> {
-    return queries.openedPassesByArea(this.db, sessionId);
+    return this.read('reading passes', () => queries.openedPassesByArea(this.core.db, sessionId));
   }
 
   passes(sessionId: number) {
-    return queries.passesOf(this.db, sessionId);
+    return this.read('reading passes', () => queries.passesOf(this.core.db, sessionId));
   }
 
-  findResumableSession(clientId: string) {
-    return queries.findResumableSession(this.db, clientId);
-  }
-
-  lastSessionByArea(clientId: string, options?: Parameters<Store['lastSessionByArea']>[1]) {
-    return queries.lastSessionByArea(this.db, clientId, options);
-  }
-
-  isCartridgeSeen(cartridgeId: number): boolean {
-    return this.db.prepare('SELECT 1 FROM cartridges WHERE cartridge_id = ?').get(cartridgeId) !== undefined;
-  }
-
-  markCartridgeUsed(cartridgeId: number, sessionId: number): void {
-    requireCartridgeId(cartridgeId);
-    this.write('cartridge.used', sessionId, () => {
-      this.openSession(sessionId);
-      this.claimCartridge(cartridgeId, sessionId);
-      return { result: undefined, detail: { cartridgeId } };
+  findResumableSession(clientId: string): ResumableSession | null {
+    return this.read('reading sessions', () => {
+      const facts = queries.findResumableSession(this.core.db, clientId);
+      return facts === null ? null : { ...facts, claim: liveClaim(this.core, clientId) };
     });
   }
 
+  sessionUsage(sessionId: number) {
+    return this.read('reading usage', () => queries.sessionUsage(this.core.db, sessionId));
+  }
+
+  lastSessionByArea(clientId: string, options?: Parameters<Store['lastSessionByArea']>[1]) {
+    return this.read('reading sessions', () => queries.lastSessionByArea(this.core.db, clientId, options));
+  }
+
+  lastTreatmentsByArea(clientId: string, options?: { excludeSessionId?: number }) {
+    return this.read('reading treatments', () => lastTreatmentsByArea(this.core.db, clientId, options));
+  }
+
+  isCartridgeSeen(cartridgeId: number): boolean {
+    return this.cartridgeUse(cartridgeId) !== null;
+  }
+
+  cartridgeUse(cartridgeId: number): CartridgeUse | null {
+    return this.read('reading cartridges', () => queries.cartridgeUse(this.core.db, cartridgeId));
+  }
+
+  markCartridgeUsed(cartridgeId: number, sessionId: number): void {
+    sessions.markCartridgeUsed(this.core, requireCartridgeId(cartridgeId), sessionId);
+  }
+
   history(clientId?: string) {
-    return queries.history(this.db, clientId);
+    return this.read('reading history', () => queries.history(this.core.db, clientId));
   }
 
   auditLog(options: { sessionId?: number; afterId?: number } = {}): AuditEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT audit_id, at, session_id, kind, detail_json FROM audit_log
-         WHERE audit_id > ? AND (? IS NULL OR session_id = ?) ORDER BY audit_id`,
-      )
-      .all(options.afterId ?? 0, options.sessionId ?? null, options.sessionId ?? null) as {
-      audit_id: number;
-      at: number;
-      session_id: number | null;
-      kind: string;
-      detail_json: string;
-    }[];
-    return rows.map((row) => ({
-      auditId: row.audit_id,
-      atMs: row.at,
-      sessionId: row.session_id,
-      kind: row.kind,
-      detail: JSON.parse(row.detail_json) as unknown,
-    }));
+    return this.read('reading the audit log', () => queries.auditLog(this.core.db, options));
   }
 
   integrityCheck(): string {
-    const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+    const rows = this.core.db.pragma('integrity_check') as { integrity_check: string }[];
     return rows.map((row) => row.integrity_check).join('; ');
   }
 
+  verify(anchors?: readonly ChainAnchor[]) {
+    const headPath = headPathOf(this.core.path);
+    const version = this.core.db.pragma('user_version', { simple: true }) as number;
+    return verifyChain(this.core.db, { version, head: readHead(headPath), headPath, anchors });
+  }
+
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.core.db.open) return;
+    if (!this.core.readOnly && this.core.tables.some((table) => table.name === 'session_claims')) {
+      for (const claim of ownClaims(this.core)) {
+        try {
+          releaseClient(this.core, claim.clientId, 'store closed');
+        } catch {
+          // NOTE: a claim left behind is stale once this process is gone: the next holder takes it over.
+        }
+      }
+    }
+    retireHolder(this.core.holder);
+    this.core.close();
   }
 }
 
-/** An audit detail with the id of the event that caused it (objects gain `causeEventId`; other values are wrapped). */
-function withCause(detail: unknown, causeEventId: number): unknown {
-  if (typeof detail === 'object' && detail !== null && !Array.isArray(detail)) return { ...detail, causeEventId };
-  return { value: detail ?? null, causeEventId };
-}
-
 /**
- * Opens the record file at `path` (created with its directory when absent), migrating it to the
- * latest schema. Throws StoreError (NOT_SQLITE, FOREIGN, CORRUPT, NEWER_SCHEMA, SCHEMA_MISMATCH,
- * IO) without writing to a file that is not a sound mnpen store.
+ * Opens the record file at `path` (see openDatabase: created with its directory and chain head
+ * when absent and access is 'write'; verified before use), migrating it to the latest schema.
+ * Throws StoreError (NOT_SQLITE, FOREIGN, CORRUPT, EMPTY_FILE, NOT_A_FILE, MISSING_FILE,
+ * NEWER_SCHEMA, OLDER_SCHEMA, SCHEMA_ALTERED, RECORDS_TAMPERED, RECORDS_LOST, CHAIN_HEAD_MISSING,
+ * READ_ONLY, DISK_FULL, BUSY, IO) without writing to a file that is not a sound mnpen store.
  */
 export function openStore(path: string, options: StoreOptions = {}): Store {
   const clock = options.nowMs ?? Date.now;
-  const db = openDatabase(path, clock(), options.schemaVersion);
-  return new SqliteStore(path, db, clock);
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  requireInteger(busyTimeoutMs, 'busyTimeoutMs', 0, 600_000);
+  const opened = openDatabase(path, {
+    nowMs: clock(),
+    targetVersion: options.schemaVersion,
+    access: options.access,
+    busyTimeoutMs,
+  });
+  return new SqliteStore(new StoreCore(path, opened.db, clock, opened.tables, opened.head, newHolder(), busyTimeoutMs));
 }
 
 /** Opens the store file inside a data directory (see resolveDataDir). */

@@ -1,5 +1,5 @@
-// Input checks and error mapping for store writes: every failure becomes a StoreError.
-import { StoreError } from './open.js';
+// Input checks for store writes: a bad value is a StoreError INVALID naming its field.
+import { StoreError } from './errors.js';
 
 /** `value` if it is a non-negative safe integer; else throws StoreError INVALID naming `field`. */
 export function requireCount(value: unknown, field: string): number {
@@ -25,16 +25,19 @@ export function requireCartridgeId(value: unknown): number {
   return value;
 }
 
-/**
- * Maps a failure inside a write to StoreError: constraint and type failures are INVALID (the
- * record was refused); anything else (disk full, I/O, busy) is IO. Nothing was written either way.
- */
-export function asStoreError(error: unknown, kind: string): StoreError {
-  if (error instanceof StoreError) return error;
-  const code = (error as { code?: unknown }).code;
-  const message = (error as Error).message;
-  if (typeof code === 'string' && !code.startsWith('SQLITE_CONSTRAINT') && code !== 'SQLITE_MISMATCH') {
-    return new StoreError('IO', `${kind} not recorded: ${message}`);
+/** `value` if it is null/undefined (as null) or a string of at most `maxLength` characters; else StoreError INVALID. */
+export function optionalText(value: unknown, field: string, maxLength: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.length > maxLength) {
+    throw new StoreError('INVALID', `${field} must be a string of at most ${maxLength} characters`);
   }
-  return new StoreError('INVALID', `${kind} refused by the record file: ${message}`);
+  return value;
+}
+
+/** `value` if it is an integer in [min, max]; else throws StoreError INVALID naming `field`. */
+export function requireInteger(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new StoreError('INVALID', `${field} must be an integer ${min}-${max} (got ${String(value)})`);
+  }
+  return value;
 }

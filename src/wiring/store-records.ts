@@ -1,8 +1,8 @@
 // SessionRecords on the embedded store: claims, admission facts and one transaction per event batch.
 import type { AdmissionFacts, ClaimRequest, ControllerEffect, ResumedSession } from '../machine/index.js';
-import { RESUME_WINDOW_MS, RuleReason, aftercareLines, type AreaId } from '../policy/index.js';
+import { PolicyReason, RESUME_WINDOW_MS, RuleReason, aftercareLines, type AreaId } from '../policy/index.js';
 import { Fault, codeName } from '../protocol/index.js';
-import type { ResumableSession, Store } from '../store/index.js';
+import { StoreError, type ResumableSession, type Store } from '../store/index.js';
 import type { ClaimOutcome, RecordBatch, SessionRecords } from './records.js';
 import { treatedSkin } from './summary.js';
 
@@ -26,11 +26,20 @@ export class StoreSessionRecords implements SessionRecords {
     if (this.store.getClient(request.clientId) === null) {
       return { ok: false, reason: RuleReason.SCREENING_MISSING, detail: `client ${request.clientId} has no record` };
     }
+    try {
+      // NOTE: S19: one session per client at a time; the claim is durable before the rules read anything.
+      this.store.claimClient(request.clientId);
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'CLIENT_IN_SESSION') {
+        return { ok: false, reason: PolicyReason.CLIENT_IN_SESSION, detail: error.message };
+      }
+      throw error;
+    }
     const interrupted = this.store.findResumableSession(request.clientId);
-    if (interrupted !== null && isResumable(interrupted, request, this.nowMs(), this.store)) {
+    if (interrupted !== null && isResumable(interrupted, request, this.nowMs())) {
       this.ownCartridgeId = interrupted.cartridgeId;
-      this.store.audit('session.resumed', { request: describe(request) }, interrupted.sessionId);
-      return { ok: true, claim: { sessionId: interrupted.sessionId, resumed: resumedFrom(interrupted, this.store) } };
+      this.store.resumeSession(interrupted.sessionId, { cartridgeId: request.cartridgeId });
+      return { ok: true, claim: { sessionId: interrupted.sessionId, resumed: resumedFrom(interrupted) } };
     }
     if (interrupted !== null) this.store.endSession(interrupted.sessionId, 'interrupted');
     const sessionId = this.store.beginSession({
@@ -61,7 +70,8 @@ export class StoreSessionRecords implements SessionRecords {
         client === null || client.screening === null
           ? null
           : { birthYear: client.birthYear, screening: client.screening },
-      lastSessionByArea: this.store.lastSessionByArea(clientId, { excludeSessionId: sessionId }),
+      // NOTE: patch tests count as treatments of their area (flagged): the interval rule decides what they bar.
+      lastSessionByArea: this.store.lastTreatmentsByArea(clientId, { excludeSessionId: sessionId }),
       patchTest: this.store.latestPatchTest(clientId),
       cartridgeSeenBefore: cartridgeId !== null && !ownCartridge && this.store.isCartridgeSeen(cartridgeId),
     };
@@ -100,7 +110,11 @@ export class StoreSessionRecords implements SessionRecords {
         const key = passKey(effect.area, effect.passNumber);
         const passId = this.openPassIds.get(key);
         if (passId === undefined) return;
-        this.store.closePass(passId, { strokes: effect.strokes, punctures: effect.punctures });
+        this.store.closePass(passId, {
+          strokes: effect.strokes,
+          punctures: effect.punctures,
+          contactMs: effect.contactMs,
+        });
         this.openPassIds.delete(key);
         return;
       }
@@ -148,42 +162,26 @@ function passKey(area: string, passNumber: number): string {
   return `${area}#${passNumber}`;
 }
 
-function describe(request: ClaimRequest): unknown {
-  const { plan: _plan, ...rest } = request;
-  return rest;
-}
-
-/** Time of the interrupted session's last record: its start or its latest pass, ms since epoch. */
-function lastActivityMs(session: ResumableSession, store: Store): number {
-  let latest = session.startedAtMs;
-  for (const pass of store.passes(session.sessionId)) {
-    latest = Math.max(latest, pass.openedAtMs, pass.contactAtMs ?? 0, pass.endedAtMs ?? 0);
-  }
-  return latest;
-}
-
 /**
  * A resume continues the interrupted session: same client, mode, kind, areas and cartridge, and
  * within RESUME_WINDOW_MS of its last record. Anything else is a new session under every rule.
  * NOTE: a new cartridge cannot continue a session: the session belongs to its cartridge (domain.md).
  */
-function isResumable(session: ResumableSession, request: ClaimRequest, nowMs: number, store: Store): boolean {
+function isResumable(session: ResumableSession, request: ClaimRequest, nowMs: number): boolean {
   if (session.mode !== request.mode || session.isPatchTest !== request.isPatchTest) return false;
-  if (session.cartridgeId !== request.cartridgeId) return false;
+  if (session.currentCartridgeId !== request.cartridgeId) return false;
   const planned = session.areas.map((area) => area.area).sort();
   const requested = request.plan.areas.map((area) => area.area).sort();
   if (planned.length !== requested.length || planned.some((area, index) => area !== requested[index])) return false;
-  const idleMs = nowMs - lastActivityMs(session, store);
+  const idleMs = nowMs - session.lastRecordAtMs;
   return idleMs >= 0 && idleMs <= RESUME_WINDOW_MS;
 }
 
-function resumedFrom(session: ResumableSession, store: Store): ResumedSession {
+/** What the machine takes from a resumed session: opened passes (S5) and the budgets used (S6). */
+function resumedFrom(session: ResumableSession): ResumedSession {
   const usedByArea: Partial<Record<AreaId, { punctures: number; contactMs: number }>> = {};
-  for (const pass of store.passes(session.sessionId)) {
-    const used = (usedByArea[pass.area as AreaId] ??= { punctures: 0, contactMs: 0 });
-    used.punctures += pass.punctures ?? 0;
-    if (pass.contactAtMs !== null)
-      used.contactMs += Math.max(0, (pass.endedAtMs ?? pass.contactAtMs) - pass.contactAtMs);
+  for (const [area, used] of Object.entries(session.usage.byArea)) {
+    usedByArea[area as AreaId] = { punctures: used.punctures, contactMs: used.contactMs };
   }
   return {
     sessionId: session.sessionId,
