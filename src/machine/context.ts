@@ -33,7 +33,9 @@ export interface AreaProgress {
   /** Plan passes, never above the configured maximum (6 at most). */
   readonly passLimit: number;
   readonly passes: number;
+  /** Passes asked of the records (S5 counts these), and passes the records confirmed durable. */
   readonly passesOpened: number;
+  readonly passesReserved: number;
   readonly strokes: number;
   readonly punctures: number;
   readonly contactMs: number;
@@ -90,9 +92,17 @@ export interface SessionRecordState {
   readonly resumed: boolean;
   /** The last arming was refused: the next plan-order choice waits the retry delay. */
   readonly retryPending: boolean;
-  /** A pass reservation is in flight (answer PASS_RESERVED not yet received). */
-  readonly reservationPending: boolean;
 }
+
+/** The setup commands acknowledged for the arming in progress: ARM goes only after all three (S1). */
+export interface SetupAcks {
+  readonly depthLimit: boolean;
+  readonly depth: boolean;
+  readonly speed: boolean;
+}
+
+/** No setup command acknowledged yet. */
+export const NO_SETUP_ACKS: SetupAcks = { depthLimit: false, depth: false, speed: false };
 
 /**
  * NOTE: keep this at 19 top-level keys or fewer (19 now). XState's `assign` copies the context on every
@@ -108,9 +118,8 @@ export interface ControllerContext {
   readonly sessionStarted: boolean;
   readonly areas: readonly AreaProgress[];
   readonly currentArea: AreaId | null;
-  /** SET_DEPTH and SET_SPEED acknowledged for the arming in progress. */
-  readonly depthAcked: boolean;
-  readonly speedAcked: boolean;
+  /** SET_DEPTH_LIMIT, SET_DEPTH and SET_SPEED acknowledged for the arming in progress. */
+  readonly acks: SetupAcks;
   /** Last depth sent with SET_DEPTH (0: none). S1: never above the current cap. */
   readonly commandedDepthUm: number;
   readonly penReadings: PenReadings;
@@ -158,12 +167,11 @@ export function createInitialContext(input: ControllerInput): ControllerContext 
     },
     proUnlocked: false,
     pen: null,
-    record: { sessionId: null, resumed: false, retryPending: false, reservationPending: false },
+    record: { sessionId: null, resumed: false, retryPending: false },
     sessionStarted: false,
     areas,
     currentArea: null,
-    depthAcked: false,
-    speedAcked: false,
+    acks: NO_SETUP_ACKS,
     commandedDepthUm: 0,
     penReadings: NO_PEN_READINGS,
     faults: [],
@@ -189,6 +197,7 @@ function areaProgress(entry: Plan['areas'][number], maxPasses: number): AreaProg
     passLimit,
     passes: 0,
     passesOpened: 0,
+    passesReserved: 0,
     strokes: 0,
     punctures: 0,
     contactMs: 0,
@@ -235,6 +244,7 @@ export function resumedAreas(
       ...progress,
       passes: opened,
       passesOpened: opened,
+      passesReserved: opened,
       strokes,
       punctures,
       contactMs,

@@ -192,6 +192,7 @@ export interface ControllerEffectParams {
   openLink: undefined; // open the port; answer LINK_OPENED or LINK_FAILED
   sendHello: undefined; // HELLO; answer INFO_RECEIVED or HANDSHAKE_TIMEOUT
   sendTelemetryRate: { readonly rateHz: number }; // SET_TELEMETRY: the rate the controller's checks sample
+  sendDepthLimit: { readonly limitUm: number }; // SET_DEPTH_LIMIT: the pen's limiter holds the area's cap (S1); answer COMMAND_ACKED/NAKED
   sendDepth: { readonly depthUm: number }; // SET_DEPTH; answer COMMAND_ACKED/NAKED
   sendSpeed: { readonly strokeHz: number }; // SET_SPEED
   armDrive: undefined; // ARM (and the heartbeat that keeps its lease)

@@ -105,21 +105,44 @@ export const guards = {
   isPenInContact: ({ context }: GuardArgs) => context.penReadings.penContact,
 
   // Arming
-  /** The pen applied a deeper SET_DEPTH than was sent (S1): fault. */
+  /** The pen applied a deeper SET_DEPTH (or SET_DEPTH_LIMIT) than was sent (S1): fault. */
   isDepthAckAboveCommand: ({ context, event }: GuardArgs) =>
-    event.type === 'COMMAND_ACKED' && event.command === 'SET_DEPTH' && event.appliedValue > context.commandedDepthUm,
-  /** The ACK completes SET_DEPTH + SET_SPEED. */
-  isLastSetupAck: ({ context, event }: GuardArgs) =>
     event.type === 'COMMAND_ACKED' &&
-    ((event.command === 'SET_DEPTH' && context.speedAcked) || (event.command === 'SET_SPEED' && context.depthAcked)),
+    (event.command === 'SET_DEPTH' || event.command === 'SET_DEPTH_LIMIT') &&
+    event.appliedValue > context.commandedDepthUm,
+  /** The ACK completes SET_DEPTH_LIMIT + SET_DEPTH + SET_SPEED. */
+  isLastSetupAck: ({ context, event }: GuardArgs) => {
+    if (event.type !== 'COMMAND_ACKED') return false;
+    const { depthLimit, depth, speed } = context.acks;
+    if (event.command === 'SET_DEPTH_LIMIT') return depth && speed;
+    if (event.command === 'SET_DEPTH') return depthLimit && speed;
+    if (event.command === 'SET_SPEED') return depthLimit && depth;
+    return false;
+  },
   isSetupAck: ({ event }: GuardArgs) =>
-    event.type === 'COMMAND_ACKED' && (event.command === 'SET_DEPTH' || event.command === 'SET_SPEED'),
+    event.type === 'COMMAND_ACKED' &&
+    (event.command === 'SET_DEPTH_LIMIT' || event.command === 'SET_DEPTH' || event.command === 'SET_SPEED'),
+  /** A NAK for a command our own STOP discarded from the pen's queue: the echo of the STOP, not a refusal. */
+  isCancelledByOwnStop: ({ event }: GuardArgs) =>
+    event.type === 'COMMAND_NAKED' && event.reason === Reason.CANCELLED_BY_STOP,
   /** A pass reservation is asked for and not yet answered. */
-  isReservationPending: ({ context }: GuardArgs) => context.record.reservationPending,
+  isReservationPending: ({ context }: GuardArgs) => {
+    const progress = currentProgress(context);
+    return progress !== undefined && progress.passesOpened > progress.passesReserved;
+  },
+  isReservationAnswer: ({ context, event }: GuardArgs) => {
+    const progress = currentProgress(context);
+    return (
+      event.type === 'PASS_RESERVED' &&
+      progress !== undefined &&
+      event.area === progress.area &&
+      event.passNumber === progress.passesOpened
+    );
+  },
   /** The current area holds a reserved pass not yet started (after a resume, or a refused ARM). */
   hasUnusedReservation: ({ context }: GuardArgs) => {
     const progress = currentProgress(context);
-    return progress !== undefined && progress.passesOpened > progress.passes;
+    return progress !== undefined && progress.passesReserved > progress.passes;
   },
   isArmAck: ({ event }: GuardArgs) => event.type === 'COMMAND_ACKED' && event.command === 'ARM',
   /** ARM acknowledged while the skin is already touched: the pass starts at once. */

@@ -100,7 +100,7 @@ export const controllerMachine = controllerSetup.createMachine({
         CONTACT_ON: { actions: 'trackPenReadings' },
         CONTACT_OFF: { actions: 'trackPenReadings' },
         COMMAND_ACKED: { actions: penClamp },
-        COMMAND_NAKED: { actions: ['notePenRefusal', 'recordRefusal'] },
+        COMMAND_NAKED: [{ guard: 'isCancelledByOwnStop' }, { actions: ['notePenRefusal', 'recordRefusal'] }],
         PASS_RESERVED: { actions: 'noteReservationConfirmed' },
       },
       states: {
@@ -120,7 +120,7 @@ export const controllerMachine = controllerSetup.createMachine({
         claiming: {
           entry: 'claimSession',
           on: {
-            SESSION_CLAIMED: { target: 'admitting', actions: 'noteClaim' },
+            SESSION_CLAIMED: { target: 'admitting', actions: ['noteClaim', 'recordAreaLocks'] },
             CLAIM_REFUSED: {
               target: '#refused',
               actions: ['noteClaimRefusal', 'recordRefusal', ...endWith('refused')],
@@ -154,10 +154,22 @@ export const controllerMachine = controllerSetup.createMachine({
         },
         starting: {
           always: [
-            refuseAndEnd('isPlanModeMismatch', PolicyReason.PLAN_MODE_MISMATCH),
-            refuseAndEnd('isProCredentialMissing', PolicyReason.PRO_MODE_LOCKED),
-            refuseAndEnd('isProCredentialRejected', PolicyReason.PRO_CREDENTIAL_INVALID),
-            refuseAndEnd('hasNoCartridge', PolicyReason.NO_CARTRIDGE),
+            refuseAndEnd(
+              'isPlanModeMismatch',
+              PolicyReason.PLAN_MODE_MISMATCH,
+              'the plan is written for the other mode',
+            ),
+            refuseAndEnd(
+              'isProCredentialMissing',
+              PolicyReason.PRO_MODE_LOCKED,
+              'no professional credential presented',
+            ),
+            refuseAndEnd(
+              'isProCredentialRejected',
+              PolicyReason.PRO_CREDENTIAL_INVALID,
+              'the credential does not unlock professional mode',
+            ),
+            refuseAndEnd('hasNoCartridge', PolicyReason.NO_CARTRIDGE, 'no cartridge with needles in the pen'),
             {
               guard: 'isProCredentialAccepted',
               target: 'session',
@@ -208,6 +220,7 @@ export const controllerMachine = controllerSetup.createMachine({
                       { target: '#arming', actions: 'chooseNextArea' },
                     ],
                     CONTACT_ON: { target: 'delaying', reenter: true, actions: 'trackPenReadings' },
+                    CONTACT_OFF: { target: 'delaying', reenter: true, actions: 'trackPenReadings' },
                   },
                 },
                 awaitingOperator: {},
@@ -216,12 +229,15 @@ export const controllerMachine = controllerSetup.createMachine({
             arming: {
               id: 'arming',
               initial: 'configuring',
-              entry: ['sendDepth', 'sendSpeed'],
+              entry: ['startArming', 'sendDepthLimit', 'sendDepth', 'sendSpeed'],
               on: {
-                COMMAND_NAKED: {
-                  target: '#selectingArea',
-                  actions: ['stopNeedles', 'notePenRefusal', 'recordRefusal', 'noteArmRefused', 'leaveArea'],
-                },
+                COMMAND_NAKED: [
+                  { guard: 'isCancelledByOwnStop' },
+                  {
+                    target: '#selectingArea',
+                    actions: ['stopNeedles', 'notePenRefusal', 'recordRefusal', 'noteArmRefused', 'leaveArea'],
+                  },
+                ],
                 PAUSE: {
                   target: '#paused',
                   actions: ['stopNeedles', ...stopFor(PolicyReason.OPERATOR_PAUSE, 'operator')],
@@ -251,10 +267,20 @@ export const controllerMachine = controllerSetup.createMachine({
                 },
                 reserving: {
                   entry: ['noteReservationRequested', 'reservePass'],
-                  on: { PASS_RESERVED: { target: 'awaitingArm', actions: 'noteReservationConfirmed' } },
+                  on: {
+                    PASS_RESERVED: [
+                      { guard: 'isReservationAnswer', target: 'awaitingArm', actions: 'noteReservationConfirmed' },
+                      { actions: 'noteReservationConfirmed' },
+                    ],
+                  },
                 },
                 awaitingReservation: {
-                  on: { PASS_RESERVED: { target: 'awaitingArm', actions: 'noteReservationConfirmed' } },
+                  on: {
+                    PASS_RESERVED: [
+                      { guard: 'isReservationAnswer', target: 'awaitingArm', actions: 'noteReservationConfirmed' },
+                      { actions: 'noteReservationConfirmed' },
+                    ],
+                  },
                 },
                 awaitingArm: {
                   entry: 'armDrive',
@@ -382,13 +408,12 @@ export const controllerMachine = controllerSetup.createMachine({
                       },
                       {
                         guard: 'isNewPassEdge',
+                        target: '#arming',
                         actions: [
+                          'stopNeedles',
                           'trackPenReadings',
-                          { type: 'countEdge', params: { source: 'event' } },
-                          'recordPassEnded',
-                          'recordPassStarted',
-                          'noteReservationRequested',
-                          'reservePass',
+                          ...endOpenPass,
+                          ...stopFor(PolicyReason.PASS_NOT_RESERVED),
                         ],
                       },
                       { actions: 'trackPenReadings' },
@@ -419,15 +444,13 @@ export const controllerMachine = controllerSetup.createMachine({
                       },
                       {
                         guard: 'isNewPassEdge',
-                        target: 'passInProgress',
+                        target: '#arming',
                         actions: [
+                          'stopNeedles',
                           { type: 'cancelTimer', params: { timer: 'passDebounce' } },
                           'trackPenReadings',
-                          { type: 'countEdge', params: { source: 'event' } },
-                          'recordPassEnded',
-                          'recordPassStarted',
-                          'noteReservationRequested',
-                          'reservePass',
+                          ...endOpenPass,
+                          ...stopFor(PolicyReason.PASS_NOT_RESERVED),
                         ],
                       },
                       { actions: 'trackPenReadings' },
@@ -463,7 +486,10 @@ export const controllerMachine = controllerSetup.createMachine({
               id: 'reservingNext',
               entry: ['noteReservationRequested', 'reservePass'],
               on: {
-                PASS_RESERVED: { target: '#armed', actions: 'noteReservationConfirmed' },
+                PASS_RESERVED: [
+                  { guard: 'isReservationAnswer', target: '#armed', actions: 'noteReservationConfirmed' },
+                  { actions: 'noteReservationConfirmed' },
+                ],
                 CONTACT_ON: {
                   target: '#arming',
                   actions: ['stopNeedles', 'trackPenReadings', ...stopFor(PolicyReason.PASS_NOT_RESERVED)],

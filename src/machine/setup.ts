@@ -4,8 +4,7 @@ import { Fault } from '../protocol/index.js';
 import { PolicyReason } from '../policy/index.js';
 import { SESSION_TELEMETRY_HZ } from '../limits/index.js';
 import { admissionDecision } from './admission.js';
-import type { ControllerContext } from './context.js';
-import { currentProgress } from './context.js';
+import { NO_SETUP_ACKS, currentProgress, type ControllerContext } from './context.js';
 import type { ControllerEffectParams, ControllerEvent, ControllerInput, Outcome, TimerName } from './events.js';
 import { guards } from './guards.js';
 import { timerDelayMs } from './timers.js';
@@ -39,29 +38,36 @@ export const controllerSetup = setup({
     noteAdmissionRefusals: assign(({ context, event }: Args) => update.noteAdmissionRefusals(context, event)),
     unlockPro: assign({ proUnlocked: true }),
     beginSession: assign(({ context }: Args) => update.beginSession(context)),
-    trackPenReadings: assign(({ context, event }: Args) => update.trackPenReadings(context, event)),
-    trackDriveReadings: assign(({ context, event }: Args) => update.trackDriveReadings(context, event)),
+    trackPenReadings: enqueueActions(({ context, event, enqueue }) => {
+      const patch = update.trackPenReadings(context, event);
+      if (Object.keys(patch).length > 0) enqueue.assign(patch);
+    }),
+    trackDriveReadings: enqueueActions(({ context, event, enqueue }) => {
+      const patch = update.trackDriveReadings(context, event);
+      if (Object.keys(patch).length > 0) enqueue.assign(patch);
+    }),
     chooseArea: assign(({ context, event }: Args) =>
       update.chooseArea(context, event.type === 'SELECT_AREA' ? event.area : context.currentArea),
     ),
     chooseNextArea: assign(({ context }: Args) => update.chooseNextArea(context)),
-    leaveArea: assign({ currentArea: null, depthAcked: false, speedAcked: false }),
-    noteSetupAck: assign(({ event }: Args) => update.noteSetupAck(event)),
+    leaveArea: assign({ currentArea: null, acks: NO_SETUP_ACKS }),
+    startArming: assign({ acks: NO_SETUP_ACKS }),
+    noteSetupAck: assign(({ context, event }: Args) => update.noteSetupAck(context, event)),
     noteArmRefused: assign(({ context }: Args) => update.noteArmRefused(context)),
     noteReservationRequested: assign(({ context }: Args) => update.noteReservationRequested(context)),
-    noteReservationConfirmed: assign(({ context }: Args) => update.noteReservationConfirmed(context)),
+    noteReservationConfirmed: assign(({ context, event }: Args) => update.noteReservationConfirmed(context, event)),
     countEdge: assign(({ context, event }: Args, params: { source: update.EdgeSource }) =>
       update.countEdge(context, event, params.source),
     ),
     endPass: assign(({ context }: Args) => update.endPass(context)),
     lockAreaAtLimit: assign(({ context }: Args) => update.lockAreaAtLimit(context)),
     lockForExposure: assign(({ context }: Args) => update.lockForExposure(context)),
-    notePenClamp: assign(({ context, event }: Args) =>
-      event.type === 'COMMAND_ACKED' && event.note !== 0 ? update.notePenClamp(context, event) : {},
-    ),
+    notePenClamp: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'COMMAND_ACKED' && event.note !== 0) enqueue.assign(update.notePenClamp(context, event));
+    }),
     notePenRefusal: assign(({ context, event }: Args) => update.notePenRefusal(context, event)),
-    noteRefusal: assign(({ context, event }: Args, params: { reason: string }) =>
-      update.addRefusal(context, params.reason, update.eventDetail(event)),
+    noteRefusal: assign(({ context, event }: Args, params: { reason: string; detail?: string }) =>
+      update.addRefusal(context, params.reason, params.detail ?? update.eventDetail(event)),
     ),
     noteClaimRefusal: assign(({ context, event }: Args) =>
       event.type === 'CLAIM_REFUSED' ? update.addRefusal(context, event.reason, event.detail) : {},
@@ -101,7 +107,7 @@ export const controllerSetup = setup({
         Fault.NONE,
         PolicyReason.PEN_DEPTH_ABOVE_COMMAND,
         event.type === 'COMMAND_ACKED'
-          ? `SET_DEPTH applied ${event.appliedValue} um`
+          ? `${event.command} applied ${event.appliedValue} um`
           : 'pen setpoint above the commanded depth',
       ),
     ),
@@ -117,6 +123,9 @@ export const controllerSetup = setup({
     openLink: emit({ type: 'openLink' } as const),
     sendHello: emit({ type: 'sendHello' } as const),
     sendTelemetryRate: emit({ type: 'sendTelemetryRate', rateHz: SESSION_TELEMETRY_HZ } as const),
+    sendDepthLimit: emit(
+      ({ context }: Args) => ({ type: 'sendDepthLimit', limitUm: context.commandedDepthUm }) as const,
+    ),
     sendDepth: emit(({ context }: Args) => ({ type: 'sendDepth', depthUm: context.commandedDepthUm }) as const),
     sendSpeed: emit(
       ({ context }: Args) => ({ type: 'sendSpeed', strokeHz: currentProgress(context)?.strokeHz ?? 0 }) as const,
@@ -194,7 +203,8 @@ export const controllerSetup = setup({
         enqueue.emit({ type: 'recordClamp', ...last(context.clamps) });
     }),
     recordClamps: enqueueActions(({ context, enqueue }) => {
-      for (const entry of context.clamps) enqueue.emit({ type: 'recordClamp', ...entry });
+      for (const entry of context.clamps)
+        if (!entry.reason.startsWith('PEN_')) enqueue.emit({ type: 'recordClamp', ...entry });
     }),
     recordStop: emit(({ context }: Args) => ({ type: 'recordStop', ...last(context.stops) }) as const),
     recordFault: emit(({ context }: Args) => ({ type: 'recordFault', ...last(context.faults) }) as const),

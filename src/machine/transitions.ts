@@ -18,18 +18,21 @@ export const stopFor = (reason: string, detail?: string) =>
     'recordStop',
   ] as const;
 
-/** Notes a refusal with its reason and records it (S8). */
-export const refuseFor = (reason: string) =>
-  [{ type: 'noteRefusal', params: { reason } } as const, 'recordRefusal'] as const;
+/** Notes a refusal with its reason (and a detail, else the event's) and records it (S8). */
+export const refuseFor = (reason: string, detail?: string) =>
+  [
+    { type: 'noteRefusal', params: detail === undefined ? { reason } : { reason, detail } } as const,
+    'recordRefusal',
+  ] as const;
 
 /** A refused input: nothing else changes. */
 export const refuseWhen = (guard: GuardName, reason: string) => ({ guard, actions: refuseFor(reason) });
 
 /** Refuses and ends the session as refused. */
-export const refuseAndEnd = (guard: GuardName, reason: string) => ({
+export const refuseAndEnd = (guard: GuardName, reason: string, detail?: string) => ({
   guard,
   target: '#refused',
-  actions: [...refuseFor(reason), ...endWith('refused', reason)] as const,
+  actions: [...refuseFor(reason, detail), ...endWith('refused', reason)] as const,
 });
 
 /** Ends the session as aborted before the drive ran, with the stop recorded. */

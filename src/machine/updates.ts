@@ -17,6 +17,7 @@ import {
   type AreaProgress,
   type ControllerContext,
   type PenReadings,
+  NO_SETUP_ACKS,
 } from './context.js';
 import type { ControllerEvent, ReasonEntry } from './events.js';
 import { contactEdgeOf } from './guards.js';
@@ -105,8 +106,18 @@ export function noteClaim(context: ControllerContext, event: ControllerEvent): P
   const { claim } = event;
   const record = { ...context.record, sessionId: claim.sessionId, resumed: claim.resumed !== null };
   if (claim.resumed === null) return { record };
-  const { areas, clamps } = resumedAreas(context.areas, claim.resumed, context.pen?.needleCount ?? 0);
-  return { record, areas, clamps: appendNew(context.clamps, clamps) };
+  const resumed = resumedAreas(context.areas, claim.resumed, context.pen?.needleCount ?? 0);
+  // NOTE: an area the interrupted run left at its limit or its area budget starts locked (S5, S6); a
+  // session budget is judged when the next area is chosen.
+  const areas = resumed.areas.map((p) => {
+    if (p.locked) return p;
+    const breach = exposureBreach({ ...context, areas: resumed.areas, currentArea: p.area });
+    return breach === null || breach.sessionWide ? p : { ...p, locked: true, lockReason: breach.reason };
+  });
+  const lastLocks = areas.flatMap((p) =>
+    p.locked && p.lockReason !== null ? [{ area: p.area, reason: p.lockReason }] : [],
+  );
+  return { record, areas, lastLocks, clamps: appendNew(context.clamps, resumed.clamps) };
 }
 
 /** Every admission refusal the rules give (S19), each with its reason and area. */
@@ -132,8 +143,7 @@ export function chooseArea(context: ControllerContext, area: string | null): Pat
   if (progress === undefined) return {};
   return {
     currentArea: progress.area,
-    depthAcked: false,
-    speedAcked: false,
+    acks: NO_SETUP_ACKS,
     commandedDepthUm: progress.depthUm,
     record: { ...context.record, retryPending: false },
   };
@@ -144,10 +154,11 @@ export function chooseNextArea(context: ControllerContext): Patch {
   return chooseArea(context, nextPlanArea(context, MAX_AREA_ATTEMPTS)?.area ?? null);
 }
 
-export function noteSetupAck(event: ControllerEvent): Patch {
+export function noteSetupAck(context: ControllerContext, event: ControllerEvent): Patch {
   if (event.type !== 'COMMAND_ACKED') return {};
-  if (event.command === 'SET_DEPTH') return { depthAcked: true };
-  if (event.command === 'SET_SPEED') return { speedAcked: true };
+  if (event.command === 'SET_DEPTH_LIMIT') return { acks: { ...context.acks, depthLimit: true } };
+  if (event.command === 'SET_DEPTH') return { acks: { ...context.acks, depth: true } };
+  if (event.command === 'SET_SPEED') return { acks: { ...context.acks, speed: true } };
   return {};
 }
 
@@ -161,14 +172,17 @@ export function noteArmRefused(context: ControllerContext): Patch {
 
 /** The next pass of the current area is asked for: it counts as opened from now (S5). */
 export function noteReservationRequested(context: ControllerContext): Patch {
-  return {
-    areas: updateCurrent(context, (p) => ({ ...p, passesOpened: p.passesOpened + 1 })),
-    record: { ...context.record, reservationPending: true },
-  };
+  return { areas: updateCurrent(context, (p) => ({ ...p, passesOpened: p.passesOpened + 1 })) };
 }
 
-export function noteReservationConfirmed(context: ControllerContext): Patch {
-  return context.record.reservationPending ? { record: { ...context.record, reservationPending: false } } : {};
+export function noteReservationConfirmed(context: ControllerContext, event: ControllerEvent): Patch {
+  if (event.type !== 'PASS_RESERVED') return {};
+  const areas = context.areas.map((p) =>
+    p.area === event.area && event.passNumber > p.passesReserved && event.passNumber <= p.passesOpened
+      ? { ...p, passesReserved: event.passNumber }
+      : p,
+  );
+  return { areas };
 }
 
 /** Clamp note carried by an ACK, kept with the pen's reason (S8). */

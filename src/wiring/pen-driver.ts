@@ -39,6 +39,8 @@ export class PenDriver {
         return void this.hello();
       case 'sendTelemetryRate':
         return this.command('SET_TELEMETRY', { rateHz: effect.rateHz });
+      case 'sendDepthLimit':
+        return this.command('SET_DEPTH_LIMIT', { limitUm: effect.limitUm });
       case 'sendDepth':
         return this.command('SET_DEPTH', { depthUm: effect.depthUm });
       case 'sendSpeed':

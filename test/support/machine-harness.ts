@@ -127,7 +127,7 @@ export function harness(input: ControllerInput): Harness {
 }
 
 export const ack = (
-  command: 'SET_DEPTH' | 'SET_SPEED' | 'ARM' | 'SET_TELEMETRY',
+  command: 'SET_DEPTH_LIMIT' | 'SET_DEPTH' | 'SET_SPEED' | 'ARM' | 'SET_TELEMETRY',
   appliedValue = 0,
   note = 0,
 ): ControllerEvent => ({
@@ -155,6 +155,7 @@ export function toSession(
 export function armEvents(area: string, depthUm: number, strokeHz = 100, passNumber = 1): ControllerEvent[] {
   return [
     { type: 'SELECT_AREA', area },
+    ack('SET_DEPTH_LIMIT', depthUm),
     ack('SET_DEPTH', depthUm),
     ack('SET_SPEED', strokeHz),
     { type: 'PASS_RESERVED', area: area as never, passNumber },
