@@ -2,26 +2,47 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createActor, type Actor } from 'xstate';
-import type { ControllerEvent, ControllerInput } from './events.js';
+import type { ControllerEffect, ControllerEvent, ControllerInput } from './index.js';
 import { controllerMachine } from './machine.js';
 import {
-  PRO_CREDENTIAL,
+  RunnerModel,
+  checkEffects,
   checkInvariants,
   isLatched,
   modelEvents,
   type ControllerSnapshot,
 } from '../../test/support/machine-model.js';
-import { homePlan, proPlan } from '../../test/support/machine-harness.js';
+import { homePlan, inputOf, proInput, proPlan } from '../../test/support/machine-harness.js';
 
 interface Model {
-  unlockedSinceReset: boolean;
-  steps: number;
+  /** Steps taken while the session was live (not ended, not latched), and sessions run. */
+  liveSteps: number;
+  sessions: number;
   readonly lockReasons: Set<string>;
+  readonly outcomes: Set<string>;
 }
-interface Real {
-  readonly actor: Actor<typeof controllerMachine>;
-  readonly input: ControllerInput;
+/** The actor of the session in progress; a run is a sequence of sessions, each on a fresh actor. */
+class Real {
+  actor!: Actor<typeof controllerMachine>;
+  runner!: RunnerModel;
+  readonly effects: ControllerEffect[] = [];
+  sessions = 0;
+
+  constructor(readonly input: ControllerInput) {
+    this.restart();
+  }
+
+  restart(): void {
+    this.actor?.stop();
+    this.actor = createActor(controllerMachine, { input: this.input });
+    this.actor.on('*', (effect) => void this.effects.push(effect as ControllerEffect));
+    this.actor.start();
+    this.runner = new RunnerModel(null);
+    this.sessions += 1;
+  }
 }
+
+const ofType = (events: ControllerEvent[], type: ControllerEvent['type']) => events.filter((e) => e.type === type);
 
 /** The next event of a plain session for the present state: keeps random runs moving deep into treating. */
 function naturalEvent(
@@ -29,41 +50,74 @@ function naturalEvent(
   events: ControllerEvent[],
   choice: number,
 ): ControllerEvent | undefined {
-  const find = (predicate: (event: ControllerEvent) => boolean) => events.find(predicate);
   const value = JSON.stringify(snapshot.value);
   const { context } = snapshot;
-  if (value === '"disconnected"') return find((e) => e.type === 'CONNECT');
-  if (value === '"connecting"') return find((e) => e.type === 'LINK_OPENED');
-  if (value.includes('handshaking')) return events.find((e) => e.type === 'INFO_RECEIVED');
-  if (value.includes('idle')) {
-    return context.mode === 'pro' && !context.proUnlocked && choice % 4 !== 0
-      ? { type: 'UNLOCK_PRO', credential: PRO_CREDENTIAL }
-      : { type: 'START_SESSION' };
-  }
-  if (value.includes('selectingArea') || value.includes('paused')) {
+  const pick = (type: ControllerEvent['type'], index = 0) => ofType(events, type)[index];
+  if (value === '"disconnected"') return pick('START_SESSION');
+  if (value === '"connecting"') return pick('LINK_OPENED');
+  if (value.includes('handshaking')) return pick('INFO_RECEIVED', choice % 5 === 0 ? 1 : 0);
+  if (value.includes('claiming')) return pick('SESSION_CLAIMED');
+  if (value.includes('admitting')) return pick('ADMISSION_FACTS');
+  if (value.includes('waitingForIdlePen')) return events.find((e) => e.type === 'TELEMETRY' && e.state === 5);
+  if (value.includes('delaying')) return choice % 4 === 0 ? pick('CONTACT_ON') : pick('NEXT_AREA_DUE');
+  if (value.includes('awaitingOperator') || value.includes('paused')) {
     const area = context.areas[choice % context.areas.length]?.area ?? 'neck';
     return value.includes('paused') && choice % 2 === 0 ? { type: 'RESUME' } : { type: 'SELECT_AREA', area };
   }
   if (value.includes('configuring')) {
-    const command = context.depthAcked ? 'SET_SPEED' : 'SET_DEPTH';
-    return find(
-      (e) => e.type === 'COMMAND_ACKED' && e.command === command && e.appliedValue <= context.commandedDepthUm + 100,
+    const { depthLimit, depth } = context.acks;
+    const command = !depthLimit ? 'SET_DEPTH_LIMIT' : !depth ? 'SET_DEPTH' : 'SET_SPEED';
+    return events.find(
+      (e) => e.type === 'COMMAND_ACKED' && e.command === command && e.appliedValue <= context.commandedDepthUm,
     );
   }
-  if (value.includes('awaitingArm')) return find((e) => e.type === 'COMMAND_ACKED' && e.command === 'ARM');
-  if (value.includes('armed') || value.includes('betweenPasses')) return find((e) => e.type === 'CONTACT_ON');
-  if (value.includes('passInProgress')) return find((e) => e.type === 'CONTACT_OFF');
-  if (value.includes('liftOff'))
-    return choice % 3 === 0 ? events.filter((e) => e.type === 'CONTACT_ON')[1] : { type: 'PASS_DEBOUNCE_ELAPSED' };
-  if (value === '"fault"' || value === '"emergencyStop"') return { type: 'RESET' };
+  if (value.includes('reserving') || value.includes('awaitingReservation')) return pick('PASS_RESERVED');
+  if (value.includes('awaitingArm')) {
+    return choice % 7 === 0
+      ? pick('COMMAND_NAKED')
+      : events.find((e) => e.type === 'COMMAND_ACKED' && e.command === 'ARM');
+  }
+  if (value.includes('armed')) return pick('CONTACT_ON');
+  if (value.includes('passInProgress')) return choice % 3 === 0 ? pick('TELEMETRY', 1) : pick('CONTACT_OFF');
+  if (value.includes('liftOff')) return choice % 3 === 0 ? pick('CONTACT_ON', 1) : pick('PASS_DEBOUNCE_ELAPSED');
+  if (value.includes('reservingNext')) return choice % 5 === 0 ? pick('CONTACT_ON') : pick('PASS_RESERVED');
   return undefined;
 }
 
-const ENDING: readonly ControllerEvent['type'][] = ['STOP', 'FINISH', 'LINK_FAILED', 'HANDSHAKE_TIMEOUT'];
+const ENDING: readonly ControllerEvent['type'][] = [
+  'STOP',
+  'FINISH',
+  'ESTOP',
+  'LINK_FAILED',
+  'HANDSHAKE_TIMEOUT',
+  'CONNECT_TIMEOUT',
+  'PEN_IDLE_TIMEOUT',
+  'CLAIM_REFUSED',
+  'LINK_DEAD',
+  'PEN_FAULT',
+  'PEN_STOPPED',
+  'CARTRIDGE_REMOVED',
+  'RECORDS_UNAVAILABLE',
+];
 
-/** Any representative event; the session-ending ones only one time in ten, so runs go deep. */
-function anyEvent(events: ControllerEvent[], choice: number): ControllerEvent | undefined {
-  const pool = choice % 10 === 0 ? events : events.filter((event) => !ENDING.includes(event.type));
+/** Events that end a session from most states: the operator's ends, timeouts, failures, faulty readings. */
+function isEnding(event: ControllerEvent, snapshot: ControllerSnapshot): boolean {
+  const depthUm = snapshot.context.commandedDepthUm;
+  if (event.type === 'TELEMETRY')
+    return event.faultCode !== 0 || event.measuredDepthUm > depthUm || event.commandedDepthUm > depthUm;
+  if (event.type === 'COMMAND_ACKED') {
+    return event.appliedValue > depthUm && (event.command === 'SET_DEPTH' || event.command === 'SET_DEPTH_LIMIT');
+  }
+  return ENDING.includes(event.type);
+}
+
+/** Any representative event of any phase; the session-ending ones only one time in twenty, so runs go deep. */
+function anyEvent(
+  events: ControllerEvent[],
+  snapshot: ControllerSnapshot,
+  choice: number,
+): ControllerEvent | undefined {
+  const pool = choice % 20 === 0 ? events : events.filter((event) => !isEnding(event, snapshot));
   return pool[choice % pool.length];
 }
 
@@ -76,43 +130,34 @@ class SendEvent implements fc.Command<Model, Real> {
     return true;
   }
   run(model: Model, real: Real): void {
+    const ended = real.actor.getSnapshot();
+    if (ended.status !== 'active' || (isLatched(ended) && this.choice % 3 === 0)) real.restart();
     const before = real.actor.getSnapshot();
-    if (before.status !== 'active') return;
-    const events = modelEvents(real.input)(before);
+    const events = modelEvents(real.input, { phased: false })(before);
     const event =
-      (this.natural ? naturalEvent(before, events, this.choice) : undefined) ?? anyEvent(events, this.choice);
+      (this.natural ? naturalEvent(before, events, this.choice) : undefined) ?? anyEvent(events, before, this.choice);
     if (event === undefined) return;
-    if (event.type === 'RESET' && isLatched(before)) model.unlockedSinceReset = false;
-    if (event.type === 'UNLOCK_PRO' && event.credential === real.input.proCredentialExpected)
-      model.unlockedSinceReset = true;
+    real.effects.length = 0;
+    real.runner.onEvent(event);
     real.actor.send(event);
     const after = real.actor.getSnapshot();
-    expect(checkInvariants(before.context, after, event, model.unlockedSinceReset)).toEqual([]);
-    checkExposureBound(real.input, after);
+    expect([
+      ...checkInvariants(real.input, before, after, event),
+      ...checkEffects(real.input, before, after, real.effects),
+      ...real.runner.onEffects(real.effects, after),
+    ]).toEqual([]);
     for (const area of after.context.areas) if (area.lockReason !== null) model.lockReasons.add(area.lockReason);
-    model.steps += 1;
+    if (after.context.outcomeReason !== null) model.outcomes.add(after.context.outcomeReason);
+    if (!isLatched(before)) model.liveSteps += 1;
   }
   toString(): string {
     return `${this.natural ? 'natural' : 'any'}(${this.choice})`;
   }
 }
 
-const PUNCTURES_PER_STEP = 40 * 12;
-
-/** S6: usage never exceeds a budget by more than one step's increment. */
-function checkExposureBound(input: ControllerInput, snapshot: ControllerSnapshot): void {
-  const budgets = snapshot.context.settings.budgets;
-  let session = 0;
-  for (const area of snapshot.context.areas) {
-    expect(area.punctures).toBeLessThan(budgets.areaPunctures + PUNCTURES_PER_STEP);
-    session += area.punctures;
-  }
-  expect(session).toBeLessThan(budgets.sessionPunctures + PUNCTURES_PER_STEP);
-  expect(input.plan.areas.length).toBe(snapshot.context.areas.length);
-}
-
 const commands = fc.commands(
   [
+    fc.integer({ min: 0, max: 1000 }).map((choice) => new SendEvent(true, choice)),
     fc.integer({ min: 0, max: 1000 }).map((choice) => new SendEvent(true, choice)),
     fc.integer({ min: 0, max: 1000 }).map((choice) => new SendEvent(true, choice)),
     fc.integer({ min: 0, max: 1000 }).map((choice) => new SendEvent(false, choice)),
@@ -120,13 +165,14 @@ const commands = fc.commands(
   { maxCommands: 300, size: 'large' },
 );
 
-function runModel(input: ControllerInput, seed: number): { steps: number; lockReasons: Set<string> } {
-  const total = { steps: 0, lockReasons: new Set<string>() };
+function runModel(input: ControllerInput, seed: number): Model {
+  const total: Model = { liveSteps: 0, sessions: 0, lockReasons: new Set(), outcomes: new Set() };
   fc.assert(
     fc.property(commands, (list) => {
-      const model: Model = { unlockedSinceReset: false, steps: 0, lockReasons: total.lockReasons };
-      fc.modelRun(() => ({ model, real: { actor: createActor(controllerMachine, { input }).start(), input } }), list);
-      total.steps += model.steps;
+      const real = new Real(input);
+      fc.modelRun(() => ({ model: total, real }), list);
+      real.actor.stop();
+      total.sessions += real.sessions;
     }),
     { seed, numRuns: 60 },
   );
@@ -135,26 +181,29 @@ function runModel(input: ControllerInput, seed: number): { steps: number; lockRe
 
 describe('fc.commands model-based runs', () => {
   it('S1 S5 S6 S13: home sessions with small exposure budgets keep the invariants', () => {
-    const input: ControllerInput = {
-      plan: homePlan(4),
-      mode: 'home',
-      exposureBudgets: { areaPunctures: 2000, sessionPunctures: 3500 },
-    };
-    const { steps, lockReasons } = runModel(input, 42);
-    console.log(`home: ${steps} steps, locks seen: ${[...lockReasons].join(', ')}`);
-    expect(steps).toBeGreaterThan(5000);
+    const input = inputOf(homePlan(4), { exposureBudgets: { areaPunctures: 2000, sessionPunctures: 3500 } });
+    const { liveSteps, sessions, lockReasons, outcomes } = runModel(input, 42);
+    console.log(
+      `home: ${sessions} sessions, ${liveSteps} live steps, locks seen: ${[...lockReasons].join(', ')}; ` +
+        `ends: ${[...outcomes].join(', ')}`,
+    );
+    expect(liveSteps).toBeGreaterThan(6000);
     expect(lockReasons).toEqual(
       new Set(['AREA_PUNCTURE_BUDGET_REACHED', 'SESSION_PUNCTURE_BUDGET_REACHED', 'PASS_LIMIT_REACHED']),
     );
   });
 
   it('S1 S5 S9 S13: professional sessions keep the invariants', () => {
-    const { steps, lockReasons } = runModel(
-      { plan: proPlan(), mode: 'pro', proCredentialExpected: PRO_CREDENTIAL },
-      43,
-    );
-    console.log(`pro: ${steps} steps, locks seen: ${[...lockReasons].join(', ')}`);
-    expect(steps).toBeGreaterThan(2000);
+    const { liveSteps, sessions, lockReasons } = runModel(proInput(proPlan()), 43);
+    console.log(`pro: ${sessions} sessions, ${liveSteps} live steps, locks seen: ${[...lockReasons].join(', ')}`);
+    expect(liveSteps).toBeGreaterThan(6000);
     expect(lockReasons.has('PASS_LIMIT_REACHED')).toBe(true);
+  });
+
+  it('S5 S13: plan-order sessions keep the invariants and end by themselves', () => {
+    const { liveSteps, sessions, outcomes } = runModel(inputOf(homePlan(2), { areaOrder: 'plan' }), 44);
+    console.log(`plan order: ${sessions} sessions, ${liveSteps} live steps, ends: ${[...outcomes].join(', ')}`);
+    expect(liveSteps).toBeGreaterThan(6000);
+    expect(outcomes.has('PLAN_COMPLETE')).toBe(true);
   });
 });

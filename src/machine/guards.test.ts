@@ -1,19 +1,30 @@
-// Unit tests of the machine's named guards, each against exact contexts and events.
-import { describe, expect, it } from 'vitest';
-import { Fault, PenState, PROTOCOL_VERSION, Sku, TelemetryFlag } from '../protocol/index.js';
-import { applyContactEdge, createPassCounter } from '../policy/index.js';
+// Unit tests of the machine's named guards, each against exact contexts and events; every guard is checked here.
+import { afterAll, describe, expect, it } from 'vitest';
+import { Fault, PROTOCOL_VERSION, PenState, Reason, Sku, TelemetryFlag } from '../protocol/index.js';
+import { MAX_AREA_ATTEMPTS, applyContactEdge, createPassCounter } from '../policy/index.js';
 import { NO_PEN_READINGS, createInitialContext, type ControllerContext } from './context.js';
-import type { ControllerEvent, TelemetryEvent } from './events.js';
-import { guards } from './guards.js';
+import type { ControllerEvent, ControllerInput } from './events.js';
+import { guards, type GuardName } from './guards.js';
 import { penIdentityFrom, sessionSettings } from './logic.js';
-import { homePlan, proPlan, sampleInfo } from '../../test/support/machine-harness.js';
+import {
+  PRO_CREDENTIAL,
+  ack,
+  clearFacts,
+  homePlan,
+  inputOf,
+  proInput,
+  proPlan,
+  sampleInfo,
+} from '../../test/support/machine-harness.js';
+import { telemetryOf } from '../../test/support/machine-model.js';
 
-function sessionContext(patch: Partial<ControllerContext> = {}): ControllerContext {
-  const base = { ...createInitialContext({ plan: homePlan(2), mode: 'home' }), pen: penIdentityFrom(sampleInfo()) };
+function sessionContext(patch: Partial<ControllerContext> = {}, input: ControllerInput = inputOf(homePlan(2))) {
+  const base = { ...createInitialContext(input), pen: penIdentityFrom(sampleInfo()) };
   const withAreas = { ...base, areas: sessionSettings(base).areas, currentArea: 'forehead' as const };
   return { ...withAreas, ...patch };
 }
 
+/** The context with forehead in contact on pass `passes` since 1000 ms. */
 function inContact(context: ControllerContext, passes: number): ControllerContext {
   const counter = applyContactEdge(
     createPassCounter(passes - 1),
@@ -23,119 +34,279 @@ function inContact(context: ControllerContext, passes: number): ControllerContex
   return { ...context, areas: context.areas.map((p) => (p.area === 'forehead' ? { ...p, counter, passes } : p)) };
 }
 
-const telemetry = (fields: Partial<TelemetryEvent> = {}): TelemetryEvent => ({
-  type: 'TELEMETRY',
-  measuredDepthUm: 0,
-  strokeCount: 0,
-  flags: 0,
-  faultCode: 0,
-  state: PenState.ARMED,
-  commandedDepthUm: 250,
-  ...fields,
+const withAreas = (context: ControllerContext, patch: (area: ControllerContext['areas'][number]) => object) => ({
+  ...context,
+  areas: context.areas.map((p) => ({ ...p, ...patch(p) })),
 });
 
-const check = (name: keyof typeof guards, context: ControllerContext, event: ControllerEvent) =>
-  guards[name]({ context, event });
+const checked = new Set<GuardName>();
+const check = (name: GuardName, context: ControllerContext, event: ControllerEvent = { type: 'START_SESSION' }) => {
+  checked.add(name);
+  return guards[name]({ context, event });
+};
+const info = (overrides: Parameters<typeof sampleInfo>[0] = {}): ControllerEvent => ({
+  type: 'INFO_RECEIVED',
+  info: sampleInfo(overrides),
+});
+
+afterAll(() => {
+  expect(Object.keys(guards).filter((name) => !checked.has(name as GuardName))).toEqual([]);
+});
 
 describe('handshake guards', () => {
-  const context = createInitialContext({ plan: proPlan(), mode: 'pro', proCredentialExpected: 'clinic-42' });
+  const context = createInitialContext(proInput(proPlan()));
 
   it('isProtocolUnsupported: only another version', () => {
-    expect(
-      check('isProtocolUnsupported', context, {
-        type: 'INFO_RECEIVED',
-        info: sampleInfo({ protocolVersion: PROTOCOL_VERSION + 1 }),
-      }),
-    ).toBe(true);
-    expect(check('isProtocolUnsupported', context, { type: 'INFO_RECEIVED', info: sampleInfo() })).toBe(false);
+    expect(check('isProtocolUnsupported', context, info({ protocolVersion: PROTOCOL_VERSION + 1 }))).toBe(true);
+    expect(check('isProtocolUnsupported', context, info())).toBe(false);
   });
 
   it('isPenFaultReported: fault state or fault code', () => {
-    expect(
-      check('isPenFaultReported', context, { type: 'INFO_RECEIVED', info: sampleInfo({ state: PenState.FAULT }) }),
-    ).toBe(true);
-    expect(
-      check('isPenFaultReported', context, { type: 'INFO_RECEIVED', info: sampleInfo({ faultCode: Fault.BROWN_OUT }) }),
-    ).toBe(true);
-    expect(check('isPenFaultReported', context, { type: 'INFO_RECEIVED', info: sampleInfo() })).toBe(false);
+    expect(check('isPenFaultReported', context, info({ state: PenState.FAULT }))).toBe(true);
+    expect(check('isPenFaultReported', context, info({ faultCode: Fault.BROWN_OUT }))).toBe(true);
+    expect(check('isPenFaultReported', context, info())).toBe(false);
   });
 
   it('S9: isProModeWithoutProSku: pro mode on a home SKU', () => {
-    expect(
-      check('isProModeWithoutProSku', context, { type: 'INFO_RECEIVED', info: sampleInfo({ sku: Sku.HOME }) }),
-    ).toBe(true);
-    expect(
-      check('isProModeWithoutProSku', context, { type: 'INFO_RECEIVED', info: sampleInfo({ sku: Sku.PRO }) }),
-    ).toBe(false);
+    expect(check('isProModeWithoutProSku', context, info({ sku: Sku.HOME }))).toBe(true);
+    expect(check('isProModeWithoutProSku', context, info({ sku: Sku.PRO }))).toBe(false);
+    expect(check('isProModeWithoutProSku', createInitialContext(inputOf(homePlan())), info())).toBe(false);
   });
 
   it('hasImplausiblePenLimits: a stroke range outside 50-150 Hz', () => {
-    const info = sampleInfo({ minStrokeHz: 200, maxStrokeHz: 250 });
-    expect(check('hasImplausiblePenLimits', context, { type: 'INFO_RECEIVED', info })).toBe(true);
-  });
-
-  it('S9: isProCredentialValid: exact match only; no expected credential never unlocks', () => {
-    expect(check('isProCredentialValid', context, { type: 'UNLOCK_PRO', credential: 'clinic-42' })).toBe(true);
-    expect(check('isProCredentialValid', context, { type: 'UNLOCK_PRO', credential: 'clinic-4' })).toBe(false);
-    expect(check('isProCredentialValid', context, { type: 'UNLOCK_PRO', credential: '' })).toBe(false);
-    const noExpected = createInitialContext({ plan: proPlan(), mode: 'pro', proCredentialExpected: '' });
-    expect(check('isProCredentialValid', noExpected, { type: 'UNLOCK_PRO', credential: '' })).toBe(false);
-  });
-
-  it('S9: isProModeLocked until unlocked', () => {
-    expect(check('isProModeLocked', context, { type: 'START_SESSION' })).toBe(true);
-    expect(check('isProModeLocked', { ...context, proUnlocked: true }, { type: 'START_SESSION' })).toBe(false);
-  });
-
-  it('isPlanModeMismatch and hasNoCartridge', () => {
-    const mismatch = createInitialContext({ plan: homePlan(), mode: 'pro' });
-    expect(check('isPlanModeMismatch', mismatch, { type: 'START_SESSION' })).toBe(true);
-    expect(check('hasNoCartridge', context, { type: 'START_SESSION' })).toBe(true);
-    const withPen = { ...context, pen: penIdentityFrom(sampleInfo({ cartridgeId: 0 })) };
-    expect(check('hasNoCartridge', withPen, { type: 'START_SESSION' })).toBe(true);
-    expect(check('hasNoCartridge', { ...context, pen: penIdentityFrom(sampleInfo()) }, { type: 'START_SESSION' })).toBe(
-      false,
-    );
+    expect(check('hasImplausiblePenLimits', context, info({ minStrokeHz: 200, maxStrokeHz: 250 }))).toBe(true);
+    expect(check('hasImplausiblePenLimits', context, info())).toBe(false);
   });
 });
 
-describe('area and arming guards', () => {
-  it('isAreaNotInPlan / isAreaLocked', () => {
+describe('admission and start guards', () => {
+  it('S19: isAdmissionRefused on any refusing fact; isPenIdle only for IDLE', () => {
+    const context = sessionContext();
+    expect(check('isAdmissionRefused', context, { type: 'ADMISSION_FACTS', facts: clearFacts() })).toBe(false);
+    const reused = clearFacts({ cartridgeSeenBefore: true });
+    expect(check('isAdmissionRefused', context, { type: 'ADMISSION_FACTS', facts: reused })).toBe(true);
+    expect(check('isAdmissionRefused', context, { type: 'ADMISSION_FACTS', facts: clearFacts({ client: null }) })).toBe(
+      true,
+    );
+    expect(check('isAdmissionRefused', context, ack('ARM'))).toBe(false);
+    const idle = { ...NO_PEN_READINGS, penState: PenState.IDLE };
+    expect(check('isPenIdle', sessionContext({ penReadings: idle }))).toBe(true);
+    expect(check('isPenIdle', sessionContext({ penReadings: { ...idle, penState: PenState.HOMING } }))).toBe(false);
+  });
+
+  it('S9: the credential guards: missing, rejected (any mismatch, or nothing to match), accepted on an exact match only', () => {
+    const of = (overrides: Partial<ControllerInput>) => createInitialContext(proInput(proPlan(), overrides));
+    const accepted = of({});
+    expect([
+      check('isProCredentialMissing', accepted),
+      check('isProCredentialRejected', accepted),
+      check('isProCredentialAccepted', accepted),
+    ]).toEqual([false, false, true]);
+    for (const overrides of [
+      { proCredential: 'clinic-ke' },
+      { proCredential: `${PRO_CREDENTIAL} ` },
+      { proCredentialExpected: '' },
+      { proCredentialExpected: undefined },
+    ]) {
+      expect(check('isProCredentialRejected', of(overrides))).toBe(true);
+      expect(check('isProCredentialAccepted', of(overrides))).toBe(false);
+    }
+    for (const proCredential of ['', undefined]) {
+      expect(check('isProCredentialMissing', of({ proCredential }))).toBe(true);
+      expect(check('isProCredentialAccepted', of({ proCredential }))).toBe(false);
+    }
+    const home = createInitialContext(
+      inputOf(homePlan(), { proCredential: PRO_CREDENTIAL, proCredentialExpected: PRO_CREDENTIAL }),
+    );
+    expect([check('isProCredentialMissing', home), check('isProCredentialAccepted', home)]).toEqual([false, false]);
+  });
+
+  it('isPlanModeMismatch and hasNoCartridge (no pen, no cartridge id, no needles)', () => {
+    const mismatch = createInitialContext(inputOf(homePlan(), { mode: 'pro' }));
+    expect(check('isPlanModeMismatch', mismatch)).toBe(true);
+    expect(check('isPlanModeMismatch', sessionContext())).toBe(false);
+    const context = createInitialContext(inputOf(homePlan()));
+    expect(check('hasNoCartridge', context)).toBe(true);
+    expect(check('hasNoCartridge', { ...context, pen: penIdentityFrom(sampleInfo({ cartridgeId: 0 })) })).toBe(true);
+    expect(check('hasNoCartridge', { ...context, pen: penIdentityFrom(sampleInfo({ needleCount: 0 })) })).toBe(true);
+    expect(check('hasNoCartridge', { ...context, pen: penIdentityFrom(sampleInfo()) })).toBe(false);
+  });
+});
+
+describe('area choice guards', () => {
+  it('isAreaNotInPlan / isAreaLocked / isCurrentAreaSelected / isCurrentAreaOpen', () => {
     const context = sessionContext();
     expect(check('isAreaNotInPlan', context, { type: 'SELECT_AREA', area: 'neck' })).toBe(true);
     expect(check('isAreaNotInPlan', context, { type: 'SELECT_AREA', area: 'forehead' })).toBe(false);
-    const locked = { ...context, areas: context.areas.map((p) => ({ ...p, locked: p.area === 'cheeks' })) };
+    const locked = withAreas(context, (p) => ({ locked: p.area === 'cheeks' }));
     expect(check('isAreaLocked', locked, { type: 'SELECT_AREA', area: 'cheeks' })).toBe(true);
     expect(check('isAreaLocked', locked, { type: 'SELECT_AREA', area: 'forehead' })).toBe(false);
-  });
-
-  it('S1: isDepthAckAboveCommand: applied deeper than sent', () => {
-    const context = sessionContext({ commandedDepthUm: 250 });
-    const ackDepth = (appliedValue: number): ControllerEvent => ({
-      type: 'COMMAND_ACKED',
-      command: 'SET_DEPTH',
-      note: 0,
-      appliedValue,
-    });
-    expect(check('isDepthAckAboveCommand', context, ackDepth(300))).toBe(true);
-    expect(check('isDepthAckAboveCommand', context, ackDepth(250))).toBe(false);
-    expect(check('isDepthAckAboveCommand', context, ackDepth(200))).toBe(false);
-  });
-
-  it('isLastSetupAck needs both SET_DEPTH and SET_SPEED', () => {
-    const speedAck: ControllerEvent = { type: 'COMMAND_ACKED', command: 'SET_SPEED', note: 0, appliedValue: 100 };
-    expect(check('isLastSetupAck', sessionContext(), speedAck)).toBe(false);
-    expect(check('isLastSetupAck', sessionContext({ depthAcked: true }), speedAck)).toBe(true);
-    expect(check('isSetupAck', sessionContext(), speedAck)).toBe(true);
-  });
-
-  it('isArmAckInContact needs contact sensed', () => {
-    const armAck: ControllerEvent = { type: 'COMMAND_ACKED', command: 'ARM', note: 0, appliedValue: 0 };
+    expect(check('isCurrentAreaSelected', context, { type: 'SELECT_AREA', area: 'forehead' })).toBe(true);
+    expect(check('isCurrentAreaSelected', context, { type: 'SELECT_AREA', area: 'cheeks' })).toBe(false);
+    expect(check('isCurrentAreaOpen', context)).toBe(true);
     expect(
-      check('isArmAckInContact', sessionContext({ penReadings: { ...NO_PEN_READINGS, penContact: true } }), armAck),
+      check(
+        'isCurrentAreaOpen',
+        withAreas(context, () => ({ locked: true })),
+      ),
+    ).toBe(false);
+    expect(check('isCurrentAreaOpen', { ...context, currentArea: null })).toBe(false);
+  });
+
+  it('isEveryAreaDone when every area is locked; isOperatorOrder by the input', () => {
+    expect(check('isEveryAreaDone', sessionContext())).toBe(false);
+    expect(
+      check(
+        'isEveryAreaDone',
+        withAreas(sessionContext(), () => ({ locked: true })),
+      ),
     ).toBe(true);
-    expect(check('isArmAckInContact', sessionContext(), armAck)).toBe(false);
-    expect(check('isArmAck', sessionContext(), armAck)).toBe(true);
+    expect(check('isOperatorOrder', sessionContext())).toBe(true);
+    expect(check('isOperatorOrder', sessionContext({}, inputOf(homePlan(), { areaOrder: 'plan' })))).toBe(false);
+  });
+
+  it(`hasNoAreaToTry once every open area was refused ${MAX_AREA_ATTEMPTS} times`, () => {
+    const refused = (times: number) =>
+      withAreas(sessionContext(), (p) => ({ refusedArmings: p.area === 'forehead' ? times : 0 }));
+    expect(check('hasNoAreaToTry', refused(MAX_AREA_ATTEMPTS))).toBe(false);
+    const cheeksLocked = withAreas(refused(MAX_AREA_ATTEMPTS), (p) => ({ locked: p.area === 'cheeks' }));
+    expect(check('hasNoAreaToTry', cheeksLocked)).toBe(true);
+    const lower = withAreas(refused(MAX_AREA_ATTEMPTS - 1), (p) => ({ locked: p.area === 'cheeks' }));
+    expect(check('hasNoAreaToTry', lower)).toBe(false);
+  });
+
+  it('S6: isSessionBudgetReached only while some area is still open', () => {
+    const settings = {
+      ...sessionContext().settings,
+      budgets: { ...sessionContext().settings.budgets, sessionPunctures: 1000 },
+    };
+    const used = withAreas(sessionContext({ settings }), (p) => ({ punctures: p.area === 'forehead' ? 1000 : 0 }));
+    expect(check('isSessionBudgetReached', used)).toBe(true);
+    expect(
+      check(
+        'isSessionBudgetReached',
+        withAreas(used, () => ({ locked: true })),
+      ),
+    ).toBe(false);
+    expect(
+      check(
+        'isSessionBudgetReached',
+        withAreas(used, () => ({ punctures: 499 })),
+      ),
+    ).toBe(false);
+  });
+
+  it('isPenInContact from the contact sense', () => {
+    expect(check('isPenInContact', sessionContext({ penReadings: { ...NO_PEN_READINGS, penContact: true } }))).toBe(
+      true,
+    );
+    expect(check('isPenInContact', sessionContext())).toBe(false);
+  });
+});
+
+describe('arming guards', () => {
+  it('S1: isDepthAckAboveCommand: SET_DEPTH or SET_DEPTH_LIMIT applied deeper than sent', () => {
+    const context = sessionContext({ commandedDepthUm: 250 });
+    for (const command of ['SET_DEPTH', 'SET_DEPTH_LIMIT'] as const) {
+      expect(check('isDepthAckAboveCommand', context, ack(command, 300))).toBe(true);
+      expect(check('isDepthAckAboveCommand', context, ack(command, 251))).toBe(true);
+      expect(check('isDepthAckAboveCommand', context, ack(command, 250))).toBe(false);
+      expect(check('isDepthAckAboveCommand', context, ack(command, 200))).toBe(false);
+    }
+    expect(check('isDepthAckAboveCommand', context, ack('SET_SPEED', 300))).toBe(false);
+    expect(check('isDepthAckAboveCommand', context, ack('SET_TELEMETRY', 300))).toBe(false);
+  });
+
+  it('S1: isLastSetupAck needs SET_DEPTH_LIMIT, SET_DEPTH and SET_SPEED, in any order; isSetupAck for each of them', () => {
+    const acked = (depthLimit: boolean, depth: boolean, speed: boolean) =>
+      sessionContext({ acks: { depthLimit, depth, speed } });
+    expect(check('isLastSetupAck', sessionContext(), ack('SET_SPEED', 100))).toBe(false);
+    expect(check('isLastSetupAck', acked(true, true, false), ack('SET_SPEED', 100))).toBe(true);
+    expect(check('isLastSetupAck', acked(true, false, true), ack('SET_DEPTH', 250))).toBe(true);
+    expect(check('isLastSetupAck', acked(false, true, true), ack('SET_DEPTH_LIMIT', 250))).toBe(true);
+    // Two of the three are not enough, whichever two (S1: the limiter holds the depth before ARM).
+    expect(check('isLastSetupAck', acked(false, true, false), ack('SET_SPEED', 100))).toBe(false);
+    expect(check('isLastSetupAck', acked(false, false, true), ack('SET_DEPTH', 250))).toBe(false);
+    expect(check('isLastSetupAck', acked(true, false, false), ack('SET_SPEED', 100))).toBe(false);
+    expect(check('isLastSetupAck', acked(false, true, false), ack('SET_DEPTH', 250))).toBe(false);
+    expect(check('isLastSetupAck', acked(true, true, true), ack('ARM'))).toBe(false);
+    expect(check('isLastSetupAck', acked(true, true, true), ack('SET_TELEMETRY', 50))).toBe(false);
+    for (const command of ['SET_DEPTH_LIMIT', 'SET_DEPTH', 'SET_SPEED'] as const) {
+      expect(check('isSetupAck', sessionContext(), ack(command, 100))).toBe(true);
+    }
+    expect(check('isSetupAck', sessionContext(), ack('ARM'))).toBe(false);
+    expect(check('isSetupAck', sessionContext(), ack('SET_TELEMETRY', 50))).toBe(false);
+  });
+
+  it('isCancelledByOwnStop only for a NAK CANCELLED_BY_STOP, whatever the command', () => {
+    const nak = (command: 'SET_DEPTH_LIMIT' | 'SET_DEPTH' | 'ARM', reason: number): ControllerEvent => ({
+      type: 'COMMAND_NAKED',
+      command,
+      reason,
+    });
+    for (const command of ['SET_DEPTH_LIMIT', 'SET_DEPTH', 'ARM'] as const) {
+      expect(check('isCancelledByOwnStop', sessionContext(), nak(command, Reason.CANCELLED_BY_STOP))).toBe(true);
+    }
+    expect(check('isCancelledByOwnStop', sessionContext(), nak('ARM', Reason.NO_CARTRIDGE))).toBe(false);
+    expect(check('isCancelledByOwnStop', sessionContext(), nak('SET_DEPTH_LIMIT', Reason.BUSY_ARMED))).toBe(false);
+    expect(check('isCancelledByOwnStop', sessionContext(), { type: 'PEN_STOPPED', reason: Reason.STOP_HOST })).toBe(
+      false,
+    );
+  });
+
+  it('S5: isReservationPending while the current area has a pass asked for and not confirmed; hasUnusedReservation when more are confirmed than used', () => {
+    const counts = (passesOpened: number, passesReserved: number, passes: number) =>
+      withAreas(sessionContext(), (p) =>
+        p.area === 'forehead' ? { passesOpened, passesReserved, passes } : { passesOpened: 3, passesReserved: 1 },
+      );
+    expect(check('isReservationPending', counts(1, 0, 0))).toBe(true);
+    expect(check('isReservationPending', counts(2, 1, 1))).toBe(true);
+    expect(check('isReservationPending', counts(1, 1, 0))).toBe(false);
+    expect(check('isReservationPending', sessionContext())).toBe(false);
+    // Another area's outstanding reservation is not the current area's.
+    expect(check('isReservationPending', { ...counts(1, 1, 1), currentArea: 'forehead' })).toBe(false);
+    expect(check('isReservationPending', { ...counts(1, 1, 1), currentArea: 'cheeks' })).toBe(true);
+    expect(check('isReservationPending', { ...counts(1, 0, 0), currentArea: null })).toBe(false);
+    expect(check('hasUnusedReservation', counts(1, 1, 0))).toBe(true);
+    // Asked for but not confirmed is not a reservation the drive may use (S5).
+    expect(check('hasUnusedReservation', counts(1, 0, 0))).toBe(false);
+    expect(check('hasUnusedReservation', counts(2, 1, 1))).toBe(false);
+    expect(check('hasUnusedReservation', counts(1, 1, 1))).toBe(false);
+    expect(check('hasUnusedReservation', { ...counts(1, 1, 0), currentArea: null })).toBe(false);
+  });
+
+  it("S5: isReservationAnswer only for the current area's latest reservation", () => {
+    const reserved = (area: string, passNumber: number): ControllerEvent => ({
+      type: 'PASS_RESERVED',
+      area: area as never,
+      passNumber,
+    });
+    const asked = withAreas(sessionContext(), (p) =>
+      p.area === 'forehead' ? { passesOpened: 2, passesReserved: 1, passes: 1 } : { passesOpened: 2 },
+    );
+    expect(check('isReservationAnswer', asked, reserved('forehead', 2))).toBe(true);
+    expect(check('isReservationAnswer', asked, reserved('forehead', 1))).toBe(false);
+    expect(check('isReservationAnswer', asked, reserved('forehead', 3))).toBe(false);
+    expect(check('isReservationAnswer', asked, reserved('cheeks', 2))).toBe(false);
+    expect(check('isReservationAnswer', { ...asked, currentArea: null }, reserved('forehead', 2))).toBe(false);
+    expect(check('isReservationAnswer', asked, ack('ARM'))).toBe(false);
+  });
+
+  it('isArmAck and isArmAckInContact (contact sensed)', () => {
+    const inContactNow = sessionContext({ penReadings: { ...NO_PEN_READINGS, penContact: true } });
+    expect(check('isArmAckInContact', inContactNow, ack('ARM'))).toBe(true);
+    expect(check('isArmAckInContact', sessionContext(), ack('ARM'))).toBe(false);
+    expect(check('isArmAckInContact', inContactNow, ack('SET_DEPTH', 250))).toBe(false);
+    expect(check('isArmAck', sessionContext(), ack('ARM'))).toBe(true);
+    expect(check('isArmAck', sessionContext(), ack('SET_SPEED', 100))).toBe(false);
+  });
+
+  it('S13: isOwnStopEcho for the host STOP and ESTOP only', () => {
+    expect(check('isOwnStopEcho', sessionContext(), { type: 'PEN_STOPPED', reason: Reason.STOP_HOST })).toBe(true);
+    expect(check('isOwnStopEcho', sessionContext(), { type: 'PEN_STOPPED', reason: Reason.STOP_ESTOP })).toBe(true);
+    expect(check('isOwnStopEcho', sessionContext(), { type: 'PEN_STOPPED', reason: Reason.STOP_LEASE_LAPSED })).toBe(
+      false,
+    );
   });
 });
 
@@ -143,10 +314,13 @@ describe('pass guards (S5)', () => {
   const offAt = (atMs: number): ControllerEvent => ({ type: 'CONTACT_OFF', atMs, strokeCount: 100 });
   const onAt = (atMs: number): ControllerEvent => ({ type: 'CONTACT_ON', atMs, strokeCount: 100 });
 
-  it('isFinalPassLiftOff only on the lift-off of the last allowed pass', () => {
+  it('isFinalPassLiftOff only on the lift-off of the last allowed pass; isAtPassLimit there', () => {
     expect(check('isFinalPassLiftOff', inContact(sessionContext(), 2), offAt(2000))).toBe(true);
     expect(check('isFinalPassLiftOff', inContact(sessionContext(), 1), offAt(2000))).toBe(false);
     expect(check('isLiftOff', inContact(sessionContext(), 1), offAt(2000))).toBe(true);
+    expect(check('isLiftOff', sessionContext(), offAt(2000))).toBe(false);
+    expect(check('isAtPassLimit', inContact(sessionContext(), 2))).toBe(true);
+    expect(check('isAtPassLimit', inContact(sessionContext(), 1))).toBe(false);
   });
 
   it('isNewPassOverLimit on a lost lift-off during the final pass', () => {
@@ -158,65 +332,78 @@ describe('pass guards (S5)', () => {
 
   it('isSamePassEdge within the debounce after a lift-off', () => {
     const context = inContact(sessionContext(), 1);
-    const lifted = {
-      ...context,
-      areas: context.areas.map((p) =>
+    const lifted = withAreas(context, (p) => ({
+      counter:
         p.area === 'forehead'
-          ? { ...p, counter: applyContactEdge(p.counter, { contact: false, atMs: 2000, strokeCount: 9 }, 150).state }
-          : p,
-      ),
-    };
+          ? applyContactEdge(p.counter, { contact: false, atMs: 2000, strokeCount: 9 }, 150).state
+          : p.counter,
+    }));
     expect(check('isSamePassEdge', lifted, onAt(2149))).toBe(true);
     expect(check('isSamePassEdge', lifted, onAt(2150))).toBe(false);
     expect(check('isNewPassEdge', lifted, onAt(2150))).toBe(true);
   });
 
-  it('S6: 12 needles x 100 strokes reach a 1200-puncture budget: isExposureReachedAtLiftOff and isExposureReachedLive against the budget', () => {
-    const context = inContact(
-      sessionContext({
-        settings: {
-          ...sessionContext().settings,
-          budgets: { areaPunctures: 1200, areaContactMs: 1e9, sessionPunctures: 1e9, sessionContactMs: 1e9 },
-        },
-      }),
-      1,
-    );
-    expect(check('isExposureReachedAtLiftOff', context, { type: 'CONTACT_OFF', atMs: 2000, strokeCount: 100 })).toBe(
-      true,
-    );
-    expect(check('isExposureReachedAtLiftOff', context, { type: 'CONTACT_OFF', atMs: 2000, strokeCount: 99 })).toBe(
-      false,
-    );
-    expect(check('isExposureReachedLive', context, telemetry({ strokeCount: 100, deviceTickMs: 1500 }))).toBe(true);
-    expect(check('isExposureReachedLive', context, telemetry({ strokeCount: 99, deviceTickMs: 1500 }))).toBe(false);
+  it('S6: 12 needles x 100 strokes reach a 1200-puncture budget, at lift-off, live, at a lost lift-off and now', () => {
+    const budgets = { areaPunctures: 1200, areaContactMs: 1e9, sessionPunctures: 1e9, sessionContactMs: 1e9 };
+    const base = inContact(sessionContext({ settings: { ...sessionContext().settings, budgets } }), 1);
+    const off = (strokeCount: number): ControllerEvent => ({ type: 'CONTACT_OFF', atMs: 2000, strokeCount });
+    expect(check('isExposureReachedAtLiftOff', base, off(100))).toBe(true);
+    expect(check('isExposureReachedAtLiftOff', base, off(99))).toBe(false);
+    expect(check('isExposureReachedLive', base, telemetryOf({ strokeCount: 100, deviceTickMs: 1500 }))).toBe(true);
+    expect(check('isExposureReachedLive', base, telemetryOf({ strokeCount: 99, deviceTickMs: 1500 }))).toBe(false);
+    const on = (strokeCount: number): ControllerEvent => ({ type: 'CONTACT_ON', atMs: 2000, strokeCount });
+    expect(check('isExposureReachedAtNewPass', base, on(100))).toBe(true);
+    expect(check('isExposureReachedAtNewPass', base, on(99))).toBe(false);
+    const now = (lastStrokeCount: number) => ({
+      ...base,
+      penReadings: { ...base.penReadings, lastStrokeCount, lastPenTimeMs: 1500 },
+    });
+    expect(check('isExposureReachedNow', now(100))).toBe(true);
+    expect(check('isExposureReachedNow', now(99))).toBe(false);
   });
 
-  it('hasTelemetryContact when no edge reported the contact', () => {
+  it('hasTelemetryContact when no edge reported the contact; isTelemetryInContact on the flag alone', () => {
     const context = sessionContext();
-    expect(check('hasTelemetryContact', context, telemetry({ flags: TelemetryFlag.CONTACT, deviceTickMs: 5 }))).toBe(
-      true,
-    );
-    expect(check('hasTelemetryContact', context, telemetry({ flags: TelemetryFlag.CARTRIDGE }))).toBe(false);
+    const contact = telemetryOf({ flags: TelemetryFlag.CONTACT, deviceTickMs: 5 });
+    expect(check('hasTelemetryContact', context, contact)).toBe(true);
+    expect(check('hasTelemetryContact', inContact(context, 1), contact)).toBe(false);
+    expect(check('hasTelemetryContact', context, telemetryOf({ flags: TelemetryFlag.CARTRIDGE }))).toBe(false);
+    expect(check('isTelemetryInContact', inContact(context, 1), contact)).toBe(true);
+    expect(check('isTelemetryInContact', context, telemetryOf())).toBe(false);
+  });
+
+  it('isTelemetryContactChange when the contact flag differs from the last contact sense', () => {
+    const context = sessionContext();
+    const contact = telemetryOf({ flags: TelemetryFlag.CONTACT });
+    expect(check('isTelemetryContactChange', context, contact)).toBe(true);
+    expect(check('isTelemetryContactChange', context, telemetryOf())).toBe(false);
+    const touching = { ...context, penReadings: { ...context.penReadings, penContact: true } };
+    expect(check('isTelemetryContactChange', touching, contact)).toBe(false);
+    expect(check('isTelemetryContactChange', touching, telemetryOf())).toBe(true);
   });
 });
 
 describe('telemetry guards (S1)', () => {
   it('isMeasuredDepthAboveAreaCap beyond cap + 50 um', () => {
     const context = sessionContext();
-    expect(check('isMeasuredDepthAboveAreaCap', context, telemetry({ measuredDepthUm: 300 }))).toBe(false);
-    expect(check('isMeasuredDepthAboveAreaCap', context, telemetry({ measuredDepthUm: 301 }))).toBe(true);
+    expect(check('isMeasuredDepthAboveAreaCap', context, telemetryOf({ measuredDepthUm: 300 }))).toBe(false);
+    expect(check('isMeasuredDepthAboveAreaCap', context, telemetryOf({ measuredDepthUm: 301 }))).toBe(true);
+    const cheeks = { ...context, currentArea: 'cheeks' as const };
+    expect(check('isMeasuredDepthAboveAreaCap', cheeks, telemetryOf({ measuredDepthUm: 251 }))).toBe(true);
   });
 
   it('isMeasuredDepthAboveSessionCap uses the session cap (home: 250)', () => {
-    expect(check('isMeasuredDepthAboveSessionCap', sessionContext(), telemetry({ measuredDepthUm: 301 }))).toBe(true);
-    expect(check('isMeasuredDepthAboveSessionCap', sessionContext(), telemetry({ measuredDepthUm: 290 }))).toBe(false);
+    expect(check('isMeasuredDepthAboveSessionCap', sessionContext(), telemetryOf({ measuredDepthUm: 301 }))).toBe(true);
+    expect(check('isMeasuredDepthAboveSessionCap', sessionContext(), telemetryOf({ measuredDepthUm: 290 }))).toBe(
+      false,
+    );
   });
 
   it('isPenDepthAboveCommand and isTelemetryFaulted', () => {
-    expect(check('isPenDepthAboveCommand', sessionContext(), telemetry({ commandedDepthUm: 300 }))).toBe(true);
-    expect(check('isPenDepthAboveCommand', sessionContext(), telemetry({ commandedDepthUm: 250 }))).toBe(false);
-    expect(check('isTelemetryFaulted', sessionContext(), telemetry({ faultCode: Fault.MOTOR_STALL }))).toBe(true);
-    expect(check('isTelemetryFaulted', sessionContext(), telemetry({ state: PenState.FAULT }))).toBe(true);
-    expect(check('isTelemetryFaulted', sessionContext(), telemetry())).toBe(false);
+    expect(check('isPenDepthAboveCommand', sessionContext(), telemetryOf({ commandedDepthUm: 300 }))).toBe(true);
+    expect(check('isPenDepthAboveCommand', sessionContext(), telemetryOf({ commandedDepthUm: 250 }))).toBe(false);
+    expect(check('isTelemetryFaulted', sessionContext(), telemetryOf({ faultCode: Fault.MOTOR_STALL }))).toBe(true);
+    expect(check('isTelemetryFaulted', sessionContext(), telemetryOf({ state: PenState.FAULT }))).toBe(true);
+    expect(check('isTelemetryFaulted', sessionContext(), telemetryOf())).toBe(false);
   });
 });

@@ -208,6 +208,9 @@ export const guards = {
     event.type === 'TELEMETRY' &&
     (event.flags & TelemetryFlag.CONTACT) !== 0 &&
     edgeOutcome(context, telemetryEdge(context, event)) === 'passStarted',
+  /** Telemetry's contact flag differs from the last contact sense (an edge whose EVENT_CONTACT was lost). */
+  isTelemetryContactChange: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && ((event.flags & TelemetryFlag.CONTACT) !== 0) !== context.penReadings.penContact,
   /** Telemetry shows skin contact (edge or not). */
   isTelemetryInContact: ({ event }: GuardArgs) =>
     event.type === 'TELEMETRY' && (event.flags & TelemetryFlag.CONTACT) !== 0,

@@ -11,6 +11,7 @@ import {
   emergencyEnd,
   endOpenPass,
   endWith,
+  idleTelemetryFaults,
   lockAtLimit,
   lockForBudget,
   operatorEnd,
@@ -88,15 +89,7 @@ export const controllerMachine = controllerSetup.createMachine({
       on: {
         ...connectedFailures(false),
         FINISH: operatorEnd('aborted', PolicyReason.OPERATOR_FINISH, false),
-        TELEMETRY: [
-          toFault('notePenFault', false, 'isTelemetryFaulted'),
-          {
-            guard: 'isMeasuredDepthAboveSessionCap',
-            target: '#fault',
-            actions: ['stopNeedles', { type: 'noteOverDepth', params: { driveOnArea: false } }, 'recordFault'],
-          },
-          { actions: 'trackPenReadings' },
-        ],
+        TELEMETRY: [...idleTelemetryFaults, { actions: 'trackPenReadings' }],
         CONTACT_ON: { actions: 'trackPenReadings' },
         CONTACT_OFF: { actions: 'trackPenReadings' },
         COMMAND_ACKED: { actions: penClamp },
@@ -221,6 +214,17 @@ export const controllerMachine = controllerSetup.createMachine({
                     ],
                     CONTACT_ON: { target: 'delaying', reenter: true, actions: 'trackPenReadings' },
                     CONTACT_OFF: { target: 'delaying', reenter: true, actions: 'trackPenReadings' },
+                    // NOTE: a contact change only telemetry shows restarts the dwell too (its EVENT_CONTACT lost).
+                    TELEMETRY: [
+                      ...idleTelemetryFaults,
+                      {
+                        guard: 'isTelemetryContactChange',
+                        target: 'delaying',
+                        reenter: true,
+                        actions: 'trackPenReadings',
+                      },
+                      { actions: 'trackPenReadings' },
+                    ],
                   },
                 },
                 awaitingOperator: {},

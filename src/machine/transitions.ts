@@ -119,6 +119,16 @@ export const driveTelemetryFaults = (inPass: boolean) => [
   toFault('notePenDepthAboveCommand', inPass, 'isPenDepthAboveCommand'),
 ];
 
+/** Telemetry with the drive not on an area: a fault or a depth beyond the session cap ends in #fault (S1, S13). */
+export const idleTelemetryFaults = [
+  toFault('notePenFault', false, 'isTelemetryFaulted'),
+  {
+    guard: 'isMeasuredDepthAboveSessionCap' as const,
+    target: '#fault',
+    actions: ['stopNeedles', { type: 'noteOverDepth', params: { driveOnArea: false } }, 'recordFault'] as const,
+  },
+];
+
 /** The clamp note of an ACK, kept and recorded when it has one (S8). */
 export const penClamp = ['notePenClamp', 'recordPenClamp'] as const;
 
