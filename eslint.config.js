@@ -14,7 +14,7 @@ const LAYERS = {
   trust: ['policy'],
   firmware: ['limits', 'protocol'],
   sim: ['limits', 'protocol', 'clock', 'firmware'],
-  wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'firmware', 'sim'],
+  wiring: ['limits', 'protocol', 'policy', 'clock', 'machine', 'transport', 'store', 'trust', 'firmware', 'sim'],
   bench: ['limits', 'protocol', 'policy', 'sim'],
   'desktop-shared': ['limits', 'sim'],
   page: ['desktop-shared'],

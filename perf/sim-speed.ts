@@ -5,11 +5,10 @@ import { parsePlan, type Plan } from '../src/policy/index.js';
 import { Sku } from '../src/protocol/index.js';
 import { runSimulatedSession } from '../src/wiring/sim-session.js';
 import { MemoryRecords } from '../test/support/memory-records.js';
+import { presentedCredential } from '../test/support/presented-tokens.js';
 
 /** The professional plan the benchmark runs: several areas, 6 passes each. */
 export const PRO_PLAN_PATH = new URL('./plans/pro-six-passes.json', import.meta.url);
-/** Credential the benchmark's pro session expects and sends (a bench fixture, not a secret). */
-const BENCH_CREDENTIAL = 'bench-pro-unlock';
 
 /** Reads and validates the bench plan. Throws Error naming the fields when it is refused. */
 export function loadProPlan(): Plan {
@@ -43,8 +42,7 @@ export async function measureSimSession(plan: Plan, seed: number): Promise<SimSe
       areaOrder: 'operator',
       clientId: 'bench-client',
       isPatchTest: false,
-      proCredential: BENCH_CREDENTIAL,
-      proCredentialExpected: BENCH_CREDENTIAL,
+      credential: presentedCredential(),
     },
     simulation,
     records: new MemoryRecords({ keepBatches: false }),

@@ -42,8 +42,12 @@ describe('DeskPanel', () => {
 describe('withoutDeskAck', () => {
   it('drops only the ACK of the desk frame and keeps the other frames in order', () => {
     const stopped = slipEncode(encodeFrame('EVENT_STOPPED', 10, { deviceTickMs: 5, reason: 0x50 }));
-    const deskAck = slipEncode(encodeFrame('ACK', 11, { ackedSeq: 0x7f00, ackedType: 0x20, note: 0, appliedValue: 0, expectedSeq: 0 }));
-    const otherAck = slipEncode(encodeFrame('ACK', 12, { ackedSeq: 7, ackedType: 0x10, note: 0, appliedValue: 0, expectedSeq: 8 }));
+    const deskAck = slipEncode(
+      encodeFrame('ACK', 11, { ackedSeq: 0x7f00, ackedType: 0x20, note: 0, appliedValue: 0, expectedSeq: 0 }),
+    );
+    const otherAck = slipEncode(
+      encodeFrame('ACK', 12, { ackedSeq: 7, ackedType: 0x10, note: 0, appliedValue: 0, expectedSeq: 8 }),
+    );
     const kept = withoutDeskAck(Buffer.concat([stopped, deskAck, otherAck]), 0x7f00);
     expect(names(kept)).toEqual(['EVENT_STOPPED:10', 'ACK:12']);
     expect(withoutDeskAck(deskAck, 0x7f00)).toBeNull();

@@ -7,7 +7,10 @@ export interface SessionArgs {
   readonly mode: 'home' | 'pro' | undefined;
   readonly json: boolean;
   readonly attemptPasses: number | undefined;
-  readonly unlock: string | undefined;
+  readonly credentialPath: string | undefined;
+  readonly profilePath: string | undefined;
+  readonly trustPath: string | undefined;
+  readonly revocationsPath: string | undefined;
   readonly dbPath: string | undefined;
   readonly clientId: string | undefined;
   readonly screeningPath: string | undefined;
@@ -25,7 +28,10 @@ const sessionOptions = {
   seed: { type: 'string' },
   json: { type: 'boolean' },
   'attempt-passes': { type: 'string' },
-  unlock: { type: 'string' },
+  credential: { type: 'string' },
+  profile: { type: 'string' },
+  trust: { type: 'string' },
+  revocations: { type: 'string' },
   db: { type: 'string' },
   client: { type: 'string' },
   screening: { type: 'string' },
@@ -34,6 +40,11 @@ const sessionOptions = {
   cartridge: { type: 'string' },
   battery: { type: 'string' },
 } as const;
+
+function nonEmpty(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.length === 0) throw new UsageError(`--${flag}: empty path`);
+  return value;
+}
 
 /** Parses `mnpen session` flags; null for --help. Throws UsageError naming the flag. */
 export function parseSessionArgs(argv: readonly string[]): SessionArgs | null {
@@ -59,7 +70,10 @@ export function parseSessionArgs(argv: readonly string[]): SessionArgs | null {
     mode,
     json: values.json === true,
     attemptPasses: integerFlag('attempt-passes', values['attempt-passes'], 1, 20),
-    unlock: values.unlock,
+    credentialPath: nonEmpty('credential', values.credential),
+    profilePath: nonEmpty('profile', values.profile),
+    trustPath: nonEmpty('trust', values.trust),
+    revocationsPath: nonEmpty('revocations', values.revocations),
     dbPath: values.db,
     clientId: values.client,
     screeningPath: values.screening,

@@ -7,9 +7,6 @@ import { UsageError, type CliCommand, type CommandOutput } from './command.js';
 import { readJsonInput } from './input-file.js';
 import { parseSessionArgs, type SessionArgs } from './session-args.js';
 
-/** Environment variable holding the credential that unlocks professional mode (until signed credentials). */
-export const PRO_CREDENTIAL_ENV = 'MNPEN_PRO_CREDENTIAL';
-
 /** Runs the session; resolves with the exit code (0 completed, 1 fault or refusal). Throws UsageError (exit 2). */
 async function runSession(args: SessionArgs, out: CommandOutput): Promise<number> {
   const planJson = readJsonInput('--plan', args.planPath);
@@ -17,7 +14,6 @@ async function runSession(args: SessionArgs, out: CommandOutput): Promise<number
     args.screeningPath === undefined
       ? undefined
       : { json: readJsonInput('--screening', args.screeningPath), source: `--screening ${args.screeningPath}` };
-  const expected = process.env[PRO_CREDENTIAL_ENV];
   try {
     const report = await runSessionRequest({
       plan: { json: planJson, source: args.planPath },
@@ -37,8 +33,12 @@ async function runSession(args: SessionArgs, out: CommandOutput): Promise<number
       ...(args.dbPath === undefined ? {} : { dbPath: args.dbPath }),
       ...(args.clientId === undefined ? {} : { clientId: args.clientId }),
       ...(screening === undefined ? {} : { screening }),
-      ...(args.unlock === undefined ? {} : { proCredential: args.unlock }),
-      ...(expected ? { proCredentialExpected: expected } : {}),
+      trust: {
+        ...(args.credentialPath === undefined ? {} : { credentialPath: args.credentialPath }),
+        ...(args.profilePath === undefined ? {} : { profilePath: args.profilePath }),
+        ...(args.trustPath === undefined ? {} : { trustPath: args.trustPath }),
+        ...(args.revocationsPath === undefined ? {} : { revocationsPath: args.revocationsPath }),
+      },
       onProgress: (line) => out.stderr(line),
     });
     out.stdout(args.json ? JSON.stringify(report.summary) : formatSummary(report.summary));
@@ -75,7 +75,15 @@ Plan:
   --plan FILE            treatment plan (JSON): mode, areas with depthMm, passes (<= 6), strokeHz
   --mode home|pro        overrides the plan's mode
   --attempt-passes N     the scripted operator tries N passes per area (to show the limit)
-  --unlock CREDENTIAL    unlocks professional mode (checked against MNPEN_PRO_CREDENTIAL)
+
+Signed documents (mnpen keys, mnpen credential, mnpen profile):
+  --credential FILE      clinician credential: unlocks professional depth on a pro pen when its
+                         signature, issuer, validity, pen binding and revocation all pass
+  --profile FILE         signed clinic profile: its caps, pass limits, intervals and budgets bind
+                         (they may only tighten the product's); refused, nothing is sent to the pen
+  --trust FILE           trusted public keys (default: $MNPEN_DATA_DIR/trust.json)
+  --revocations FILE     signed revocation list (default: $MNPEN_DATA_DIR/revocations.jwt if present)
+  A wall clock earlier than the newest record refuses the session (CLOCK_BEHIND_RECORDS).
 
 Records:
   --db PATH              database file (default: $MNPEN_DATA_DIR/mnpen.db, MNPEN_DATA_DIR default ./data)

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { checkRevocationList, type RevocationCheck, type TrustRefusal } from '../policy/index.js';
 import { resolveDataDir } from '../store/index.js';
 import {
+  REVOCATIONS_FILE_NAME,
+  TRUST_FILE_NAME,
   TrustFileProblem,
   readJsonFile,
   readSigningKey,
@@ -15,11 +17,6 @@ import {
   type TrustStore,
 } from '../trust/index.js';
 import { UsageError, type CommandOutput } from './command.js';
-
-/** File name of the trust file in the data directory (the default of `--trust`). */
-export const TRUST_FILE_NAME = 'trust.json';
-/** File name of the revocation list in the data directory (read when present and no `--revocations` is given). */
-export const REVOCATIONS_FILE_NAME = 'revocations.jwt';
 
 /** `--trust FILE`, else `$MNPEN_DATA_DIR/trust.json`. */
 export function trustPath(flag: string | undefined): string {

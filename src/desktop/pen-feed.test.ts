@@ -46,12 +46,22 @@ describe('PenFeed', () => {
     const feed = newFeed();
     feed.record(frame('SET_DEPTH', 40, { depthUm: 400 }), 1, 'toPen');
     feed.record(
-      frame('ACK', 1, { ackedSeq: 40, ackedType: 0x11, note: Reason.DEPTH_CLAMPED_TO_SKU_MAX, appliedValue: 250, expectedSeq: 41 }),
+      frame('ACK', 1, {
+        ackedSeq: 40,
+        ackedType: 0x11,
+        note: Reason.DEPTH_CLAMPED_TO_SKU_MAX,
+        appliedValue: 250,
+        expectedSeq: 41,
+      }),
       2,
       'toHost',
     );
     feed.record(frame('ARM', 41, {}), 3, 'toPen');
-    feed.record(frame('NAK', 2, { refusedSeq: 41, refusedType: 0x13, reason: Reason.NO_CARTRIDGE, expectedSeq: 41 }), 4, 'toHost');
+    feed.record(
+      frame('NAK', 2, { refusedSeq: 41, refusedType: 0x13, reason: Reason.NO_CARTRIDGE, expectedSeq: 41 }),
+      4,
+      'toHost',
+    );
     feed.record(
       frame('EVENT_FAULT', 3, {
         deviceTickMs: 5,

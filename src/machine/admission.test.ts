@@ -13,15 +13,12 @@ import {
 import type { ControllerEvent } from './events.js';
 import {
   FACTS_NOW_MS,
-  PRO_CREDENTIAL,
   ack,
   clearFacts,
   harness,
   homePlan,
   inputOf,
   proInfo,
-  proInput,
-  proPlan,
   sampleInfo,
   toSession,
 } from '../../test/support/machine-harness.js';
@@ -256,18 +253,6 @@ describe('start checks', () => {
   it('S8: each start check refuses with its reason and a plain detail, recorded before the end', () => {
     const cases = [
       [inputOf(homePlan(), { mode: 'pro' }), proInfo(), 'PLAN_MODE_MISMATCH', 'the plan is written for the other mode'],
-      [
-        inputOf(proPlan(), { proCredentialExpected: PRO_CREDENTIAL }),
-        proInfo(),
-        'PRO_MODE_LOCKED',
-        'no professional credential presented',
-      ],
-      [
-        proInput(proPlan(), { proCredential: 'guess' }),
-        proInfo(),
-        'PRO_CREDENTIAL_INVALID',
-        'the credential does not unlock professional mode',
-      ],
       [inputOf(homePlan()), sampleInfo({ needleCount: 0 }), 'NO_CARTRIDGE', 'no cartridge with needles in the pen'],
     ] as const;
     for (const [input, info, reason, detail] of cases) {
@@ -280,22 +265,6 @@ describe('start checks', () => {
         { type: 'recordSessionEnded', outcome: 'refused', reason },
       ]);
     }
-  });
-
-  it('S9: an accepted credential unlocks professional depth at the start, and only then', () => {
-    const h = harness(proInput(proPlan()));
-    h.send(...upTo('ADMISSION_FACTS', proInfo()));
-    expect(h.actor.getSnapshot().context.proUnlocked).toBe(false);
-    h.send({ type: 'ADMISSION_FACTS', facts: clearFacts() }, { type: 'SELECT_AREA', area: 'cheeks' });
-    expect(h.actor.getSnapshot().context.proUnlocked).toBe(true);
-    expect(h.effects.find((e) => e.type === 'sendDepth')).toEqual({ type: 'sendDepth', depthUm: 1500 });
-  });
-
-  it('S9: a credential in home mode unlocks nothing', () => {
-    const h = harness(inputOf(homePlan(), { proCredential: PRO_CREDENTIAL, proCredentialExpected: PRO_CREDENTIAL }));
-    h.send(...toSession(proInfo()), { type: 'SELECT_AREA', area: 'forehead' });
-    expect(h.actor.getSnapshot().context.proUnlocked).toBe(false);
-    expect(h.effects.find((e) => e.type === 'sendDepth')).toEqual({ type: 'sendDepth', depthUm: 250 });
   });
 
   it('S4 S8: the clamps of the settings are recorded when the session starts', () => {

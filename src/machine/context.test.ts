@@ -4,6 +4,7 @@ import { PenState, TelemetryFlag } from '../protocol/index.js';
 import { DEFAULT_PASS_DEBOUNCE_MS } from '../policy/index.js';
 import { NO_PEN_READINGS, createInitialContext, resumedAreas } from './context.js';
 import { ack, armEvents, harness, homePlan, inputOf, toSession } from '../../test/support/machine-harness.js';
+import { presentedProfile } from '../../test/support/presented-tokens.js';
 import { telemetryOf } from '../../test/support/machine-model.js';
 
 /** V8 keeps an object with more keys than this in dictionary mode when XState's assign copies it. */
@@ -67,12 +68,40 @@ describe('initial context (S4, S8)', () => {
     expect(createInitialContext(inputOf(homePlan(), { passDebounceMs: 100 })).settings.passDebounceMs).toBe(100);
   });
 
-  it('S4 S6: budgets above the default or invalid fall back, with the clamp kept; an empty credential is none', () => {
-    const context = createInitialContext(
-      inputOf(homePlan(), { exposureBudgets: { areaPunctures: NaN }, proCredential: '', proCredentialExpected: '' }),
-    );
+  it('S4 S6: budgets above the default or invalid fall back, with the clamp kept; no credential is none', () => {
+    const context = createInitialContext(inputOf(homePlan(), { exposureBudgets: { areaPunctures: NaN } }));
     expect(context.clamps.map((c) => c.reason)).toEqual(['SETTING_INVALID']);
-    expect(context.settings).toMatchObject({ proCredential: null, proCredentialExpected: null });
+    expect(context.settings).toMatchObject({ credential: null, profile: null, profileRefusals: [] });
+    expect(context.unlock).toBeNull();
+  });
+
+  it('S2 S6: a clinic profile binds its rules, caps, pass limits and budgets; the input may lower a budget further', () => {
+    const profile = presentedProfile({
+      name: 'Clinic tight',
+      areaCapsUm: { cheeks: 1200 },
+      areaPassLimits: { forehead: 1 },
+      exposureBudgets: { areaPunctures: 2000, sessionPunctures: 5000 },
+      treatment: { proMinIntervalDays: 42 },
+    });
+    const context = createInitialContext(
+      inputOf(homePlan(3), { profile, exposureBudgets: { areaPunctures: 2500, sessionPunctures: 4000 } }),
+    );
+    expect(context.settings.profile?.settings.name).toBe('Clinic tight');
+    expect(context.settings.profileCapsUm).toEqual({ cheeks: 1200 });
+    expect(context.settings.config.proMinIntervalDays).toBe(42);
+    expect(context.settings.budgets).toMatchObject({ areaPunctures: 2000, sessionPunctures: 4000 });
+    expect(context.areas.map((a) => a.passLimit)).toEqual([1, 3]);
+    expect(context.clamps).toEqual([
+      { reason: 'PASSES_CLAMPED_TO_PROFILE_LIMIT', detail: 'plan 3 passes, profile limit 1', area: 'forehead' },
+    ]);
+  });
+
+  it('S2: a refused clinic profile binds nothing and keeps every reason, its field named', () => {
+    const loose = presentedProfile({ name: 'loose', areaCapsUm: { cheeks: 3000 }, areaPassLimits: { forehead: 7 } });
+    const context = createInitialContext(inputOf(homePlan(), { profile: loose }));
+    expect(context.settings.profile).toBeNull();
+    expect(context.settings.profileRefusals.map((r) => r.reason)).toEqual(['PROFILE_LOOSENS', 'PROFILE_LOOSENS']);
+    expect(context.settings.profileRefusals[0]?.detail).toMatch(/^profile\.areaCapsUm\.cheeks: /);
   });
 
   it('S5 S6: a resume counts the passes opened and the exposure used; bad usage counts as none, a bad count locks', () => {

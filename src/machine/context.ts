@@ -4,6 +4,7 @@ import {
   DEFAULT_PASS_DEBOUNCE_MS,
   DEFAULT_TREATMENT_CONFIG,
   PolicyReason,
+  checkProfile,
   createPassCounter,
   resolveExposureBudgets,
   type AreaId,
@@ -12,10 +13,20 @@ import {
   type Mode,
   type PassCounterState,
   type Plan,
+  type ProUnlock,
   type StrokeRangeHz,
   type TreatmentConfig,
+  type VerifiedProfile,
 } from '../policy/index.js';
-import type { AreaOrder, ControllerInput, FaultEntry, Outcome, ReasonEntry, ResumedSession } from './events.js';
+import type {
+  AreaOrder,
+  ControllerInput,
+  FaultEntry,
+  Outcome,
+  PresentedToken,
+  ReasonEntry,
+  ResumedSession,
+} from './events.js';
 
 /** Progress of one plan area. `passes` counts passes with contact; `passesOpened` counts reservations. */
 export interface AreaProgress {
@@ -67,9 +78,14 @@ export interface ControllerSettings {
   readonly areaOrder: AreaOrder;
   readonly clientId: string;
   readonly isPatchTest: boolean;
+  /** Treatment rules: the product defaults, tightened by the clinic profile when one binds. */
   readonly config: TreatmentConfig;
-  readonly proCredential: string | null;
-  readonly proCredentialExpected: string | null;
+  /** The credential presented for a professional unlock, or null (S9). */
+  readonly credential: PresentedToken | null;
+  /** The clinic profile that binds, or null (none given, or refused: see `profileRefusals`). */
+  readonly profile: VerifiedProfile | null;
+  /** Why the given profile is refused; non-empty means the session is refused before the pen is contacted. */
+  readonly profileRefusals: readonly ReasonEntry[];
   readonly passDebounceMs: number;
   readonly budgets: ExposureBudgets;
   readonly profileCapsUm: Partial<Record<AreaId, number>>;
@@ -112,7 +128,8 @@ export const NO_SETUP_ACKS: SetupAcks = { depthLimit: false, depth: false, speed
 export interface ControllerContext {
   readonly mode: Mode;
   readonly settings: ControllerSettings;
-  readonly proUnlocked: boolean;
+  /** The professional unlock granted at admission (S9); null: the home cap binds. */
+  readonly unlock: ProUnlock | null;
   readonly pen: PenIdentity | null;
   readonly record: SessionRecordState;
   readonly sessionStarted: boolean;
@@ -146,11 +163,31 @@ export const NO_PEN_READINGS: PenReadings = {
 /** Builds the initial context. Bad settings fall back safely and are listed in `clamps` (S4, S8). */
 export function createInitialContext(input: ControllerInput): ControllerContext {
   const clamps: ReasonEntry[] = [];
-  const { budgets, adjusted } = resolveExposureBudgets(input.exposureBudgets ?? DEFAULT_EXPOSURE_BUDGETS);
-  for (const setting of adjusted) clamps.push({ reason: setting.reason, detail: setting.detail });
+  const profileDecision =
+    input.profile === undefined ? null : checkProfile(input.profile.token, input.profile.revocations);
+  const profile = profileDecision?.ok === true ? profileDecision.profile : null;
+  const profileRefusals: ReasonEntry[] =
+    profileDecision === null || profileDecision.ok
+      ? []
+      : profileDecision.refusals.map((refusal) => ({
+          reason: refusal.reason,
+          detail: refusal.field === undefined ? refusal.detail : `${refusal.field}: ${refusal.detail}`,
+        }));
+  const budgets = resolveBudgets(input.exposureBudgets, profile?.settings.exposureBudgets, clamps);
   const passDebounceMs = resolveDebounceMs(input.passDebounceMs, clamps);
-  const config = input.config ?? DEFAULT_TREATMENT_CONFIG;
-  const areas = input.plan.areas.map((entry) => areaProgress(entry, config.maxPassesPerArea));
+  const config = profile?.settings.treatment ?? DEFAULT_TREATMENT_CONFIG;
+  const areas = input.plan.areas.map((entry) => {
+    const profileLimit = profile?.settings.passLimitsByArea[entry.area];
+    const progress = areaProgress(entry, Math.min(config.maxPassesPerArea, profileLimit ?? config.maxPassesPerArea));
+    if (profileLimit !== undefined && progress.passLimit < entry.passes) {
+      clamps.push({
+        reason: PolicyReason.PASSES_CLAMPED_TO_PROFILE_LIMIT,
+        detail: `plan ${entry.passes} passes, profile limit ${progress.passLimit}`,
+        area: entry.area,
+      });
+    }
+    return progress;
+  });
   return {
     mode: input.mode,
     settings: {
@@ -159,13 +196,14 @@ export function createInitialContext(input: ControllerInput): ControllerContext 
       clientId: input.clientId,
       isPatchTest: input.isPatchTest,
       config,
-      proCredential: input.proCredential || null,
-      proCredentialExpected: input.proCredentialExpected || null,
+      credential: input.credential ?? null,
+      profile,
+      profileRefusals,
       passDebounceMs,
       budgets,
-      profileCapsUm: input.profileCapsUm ?? {},
+      profileCapsUm: profile?.settings.areaCapsUm ?? {},
     },
-    proUnlocked: false,
+    unlock: null,
     pen: null,
     record: { sessionId: null, resumed: false, retryPending: false },
     sessionStarted: false,
@@ -182,6 +220,25 @@ export function createInitialContext(input: ControllerInput): ControllerContext 
     outcome: null,
     outcomeReason: null,
   };
+}
+
+/**
+ * The input's budgets judged against the product defaults (bad values fall back, listed in
+ * `clamps`), then each lowered to the clinic profile's: the lower value binds (S6).
+ */
+function resolveBudgets(
+  input: Partial<ExposureBudgets> | undefined,
+  profile: ExposureBudgets | undefined,
+  clamps: ReasonEntry[],
+): ExposureBudgets {
+  const { budgets, adjusted } = resolveExposureBudgets(input ?? DEFAULT_EXPOSURE_BUDGETS);
+  for (const setting of adjusted) clamps.push({ reason: setting.reason, detail: setting.detail });
+  if (profile === undefined) return budgets;
+  const lowered = { ...budgets };
+  for (const field of Object.keys(lowered) as (keyof ExposureBudgets)[]) {
+    lowered[field] = Math.min(lowered[field], profile[field]);
+  }
+  return lowered;
 }
 
 function areaProgress(entry: Plan['areas'][number], maxPasses: number): AreaProgress {

@@ -28,9 +28,9 @@ describe('state diagram', () => {
 
   it('draws the eventless decisions with their guards: waiting for IDLE, the start checks, the area choice', () => {
     expect(lines).toContain('waitingForIdlePen --> starting: always [isPenIdle]');
-    expect(lines).toContain(
-      'starting --> refused: always [isPlanModeMismatch, isProCredentialMissing, isProCredentialRejected, hasNoCartridge]',
-    );
+    expect(lines).toContain('starting --> refused: always [isProModeLocked, hasNoCartridge]');
+    expect(lines).toContain('disconnected --> refused: START_SESSION [isProfileRefused, isPlanModeMismatch]');
+    expect(lines).toContain('admitting --> waitingForIdlePen: ADMISSION_FACTS [isProUnlockGranted, otherwise]');
     expect(lines).toContain('deciding --> completed: always [isEveryAreaDone]');
     expect(lines).toContain('deciding --> aborted: always [hasNoAreaToTry]');
     expect(lines).toContain(

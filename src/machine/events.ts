@@ -1,6 +1,15 @@
 // The controller machine's contract with the runner: its input, the events it takes, the effects it asks for.
 import type { CommandName, Payload } from '../protocol/index.js';
-import type { AreaId, ExposureBudgets, Mode, Plan, PriorAreaSession, TreatmentConfig } from '../policy/index.js';
+import type {
+  AreaId,
+  ExposureBudgets,
+  Mode,
+  Plan,
+  PriorAreaSession,
+  ProUnlock,
+  RevocationCheck,
+  VerifiedToken,
+} from '../policy/index.js';
 
 /** Sequenced pen commands whose ACK or NAK the runner reports back. */
 export type PenCommandName = CommandName;
@@ -24,18 +33,27 @@ export interface ControllerInput {
   /** The client the session is for (pseudonymous id). */
   readonly clientId: string;
   readonly isPatchTest: boolean;
-  /** Treatment rules and caps: the product defaults, possibly tightened by a clinic profile. */
-  readonly config?: TreatmentConfig;
-  /** Per-area caps from a clinic profile (um); they may only lower the cap. */
-  readonly profileCapsUm?: Partial<Record<AreaId, number>>;
-  /** Exposure budgets; each may only be lower than the default (S6). */
+  /**
+   * Exposure budgets, for a bench or a test that needs small ones; each may only be lower than
+   * the default (S6). A clinic profile's budgets bind too: the lower value wins.
+   */
   readonly exposureBudgets?: Partial<ExposureBudgets>;
   /** Lift-off debounce in pen ms; default and maximum 150. */
   readonly passDebounceMs?: number;
-  /** The professional credential presented for this session, or absent. */
-  readonly proCredential?: string;
-  /** The credential a professional unlock must match. Absent or empty: professional mode cannot be unlocked. */
-  readonly proCredentialExpected?: string;
+  /** The clinician credential presented for a professional session (S9), as src/trust verified it. */
+  readonly credential?: PresentedToken;
+  /** The clinic profile the session binds (S2), as src/trust verified it; refused, the pen is never contacted. */
+  readonly profile?: PresentedToken;
+}
+
+/**
+ * A signed document given to the session: its token as `verifyToken` (src/trust) judged the
+ * signature against the trust file, and the checked revocation list (null: none configured). The
+ * machine decides what it allows (`checkProfile`, `decideUnlock`): plain data, no crypto here.
+ */
+export interface PresentedToken {
+  readonly token: VerifiedToken;
+  readonly revocations: RevocationCheck | null;
 }
 
 /** What the records say about an interrupted session this one resumes. */
@@ -63,6 +81,11 @@ export interface AdmissionFacts {
   readonly patchTest: { readonly doneAtMs: number } | null;
   /** The pen's cartridge was used before by another session. */
   readonly cartridgeSeenBefore: boolean;
+  /**
+   * Time of the newest record before this session's claim, ms since epoch; null for empty
+   * records. A wall clock earlier than it refuses the session (CLOCK_BEHIND_RECORDS, S9).
+   */
+  readonly newestRecordAtMs: number | null;
 }
 
 /** A contact edge from EVENT_CONTACT: pen time and the pen's stroke counter at the edge. */
@@ -171,6 +194,29 @@ export interface SessionEndedParams {
   readonly reason: string | null;
 }
 
+/** The audit record of a professional unlock. */
+export type UnlockRecordParams = Pick<
+  ProUnlock,
+  | 'credentialId'
+  | 'keyId'
+  | 'keyName'
+  | 'clinicianId'
+  | 'clinicianName'
+  | 'license'
+  | 'maxDepthUm'
+  | 'expiresAtMs'
+  | 'tokenSha256'
+>;
+
+/** The audit record of a bound clinic profile. */
+export interface ProfileRecordParams {
+  readonly profileId: string;
+  readonly name: string;
+  readonly keyId: string;
+  readonly clinicName: string;
+  readonly tokenSha256: string;
+}
+
 /** What the runner needs to claim the client and open (or resume) the session record. */
 export interface ClaimRequest {
   readonly clientId: string;
@@ -212,6 +258,8 @@ export interface ControllerEffectParams {
   recordClamp: ReasonEntry;
   recordStop: ReasonEntry;
   recordFault: FaultEntry;
+  recordUnlock: UnlockRecordParams; // professional mode unlocked: who, by which credential and key (S9)
+  recordProfile: ProfileRecordParams; // the clinic profile bound to the session, by its token's hash (S2)
   recordSessionEnded: SessionEndedParams; // every end: completed, refused, aborted, fault, emergencyStop
 }
 

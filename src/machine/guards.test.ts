@@ -6,8 +6,9 @@ import { NO_PEN_READINGS, createInitialContext, type ControllerContext } from '.
 import type { ControllerEvent, ControllerInput } from './events.js';
 import { guards, type GuardName } from './guards.js';
 import { penIdentityFrom, sessionSettings } from './logic.js';
+import { unlockDecision } from './admission.js';
 import {
-  PRO_CREDENTIAL,
+  FACTS_NOW_MS,
   ack,
   clearFacts,
   homePlan,
@@ -17,6 +18,14 @@ import {
   sampleInfo,
 } from '../../test/support/machine-harness.js';
 import { telemetryOf } from '../../test/support/machine-model.js';
+import { presentedCredential, presentedProfile, refusedToken } from '../../test/support/presented-tokens.js';
+
+/** The unlock a context's credential grants on the clear facts (the context must have a pen). */
+function unlockOf(context: ControllerContext) {
+  const decision = unlockDecision(context, clearFacts());
+  if (decision === null || !decision.ok) throw new Error('fixture credential refused');
+  return decision.unlock;
+}
 
 function sessionContext(patch: Partial<ControllerContext> = {}, input: ControllerInput = inputOf(homePlan(2))) {
   const base = { ...createInitialContext(input), pen: penIdentityFrom(sampleInfo()) };
@@ -94,31 +103,41 @@ describe('admission and start guards', () => {
     expect(check('isPenIdle', sessionContext({ penReadings: { ...idle, penState: PenState.HOMING } }))).toBe(false);
   });
 
-  it('S9: the credential guards: missing, rejected (any mismatch, or nothing to match), accepted on an exact match only', () => {
-    const of = (overrides: Partial<ControllerInput>) => createInitialContext(proInput(proPlan(), overrides));
-    const accepted = of({});
-    expect([
-      check('isProCredentialMissing', accepted),
-      check('isProCredentialRejected', accepted),
-      check('isProCredentialAccepted', accepted),
-    ]).toEqual([false, false, true]);
-    for (const overrides of [
-      { proCredential: 'clinic-ke' },
-      { proCredential: `${PRO_CREDENTIAL} ` },
-      { proCredentialExpected: '' },
-      { proCredentialExpected: undefined },
-    ]) {
-      expect(check('isProCredentialRejected', of(overrides))).toBe(true);
-      expect(check('isProCredentialAccepted', of(overrides))).toBe(false);
-    }
-    for (const proCredential of ['', undefined]) {
-      expect(check('isProCredentialMissing', of({ proCredential }))).toBe(true);
-      expect(check('isProCredentialAccepted', of({ proCredential }))).toBe(false);
-    }
-    const home = createInitialContext(
-      inputOf(homePlan(), { proCredential: PRO_CREDENTIAL, proCredentialExpected: PRO_CREDENTIAL }),
-    );
-    expect([check('isProCredentialMissing', home), check('isProCredentialAccepted', home)]).toEqual([false, false]);
+  it('S9: isProModeLocked: a professional session with no unlock granted; isProUnlockGranted on valid facts only', () => {
+    const locked = createInitialContext(proInput(proPlan()));
+    expect(check('isProModeLocked', locked)).toBe(true);
+    expect(check('isProModeLocked', createInitialContext(inputOf(homePlan())))).toBe(false);
+    const pen = {
+      sku: Sku.PRO,
+      serialNumber: 1001,
+      maxDepthUm: 2500,
+      strokeRange: { minHz: 50, maxHz: 150 },
+      cartridgeId: 7,
+      needleCount: 12,
+      batteryPercent: 90,
+    };
+    const withPen = { ...locked, pen };
+    const facts = { type: 'ADMISSION_FACTS', facts: clearFacts() } as const;
+    expect(check('isProUnlockGranted', withPen, facts)).toBe(true);
+    expect(check('isProUnlockGranted', withPen, ack('ARM'))).toBe(false);
+    const behind = { type: 'ADMISSION_FACTS', facts: clearFacts({ newestRecordAtMs: FACTS_NOW_MS + 1 }) } as const;
+    expect(check('isProUnlockGranted', withPen, behind)).toBe(false);
+    const other = { ...withPen, pen: { ...pen, serialNumber: 2 } };
+    const bound = createInitialContext(proInput(proPlan(), { credential: presentedCredential({ pens: [1001] }) }));
+    expect(check('isProUnlockGranted', { ...bound, pen: other.pen }, facts)).toBe(false);
+    expect(check('isProUnlockGranted', { ...createInitialContext(inputOf(proPlan())), pen }, facts)).toBe(false);
+    expect(check('isProUnlockGranted', { ...createInitialContext(inputOf(homePlan())), pen }, facts)).toBe(false);
+    expect(check('isProModeLocked', { ...withPen, unlock: unlockOf(withPen) })).toBe(false);
+  });
+
+  it('S2: isProfileRefused for a refused profile only', () => {
+    expect(check('isProfileRefused', createInitialContext(inputOf(homePlan())))).toBe(false);
+    const tight = presentedProfile({ name: 'tight', areaCapsUm: { forehead: 200 } });
+    expect(check('isProfileRefused', createInitialContext(inputOf(homePlan(), { profile: tight })))).toBe(false);
+    const loose = presentedProfile({ name: 'loose', areaPassLimits: { forehead: 7 } });
+    expect(check('isProfileRefused', createInitialContext(inputOf(homePlan(), { profile: loose })))).toBe(true);
+    const forged = refusedToken('profile', 'BAD_SIGNATURE');
+    expect(check('isProfileRefused', createInitialContext(inputOf(homePlan(), { profile: forged })))).toBe(true);
   });
 
   it('isPlanModeMismatch and hasNoCartridge (no pen, no cartridge id, no needles)', () => {

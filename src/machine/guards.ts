@@ -1,7 +1,7 @@
 // Named guards of the controller machine: pure predicates over the context and the event.
 import { PROTOCOL_VERSION, PenState, Reason, Sku, TelemetryFlag } from '../protocol/index.js';
 import { MAX_AREA_ATTEMPTS, type ContactEdge } from '../policy/index.js';
-import { admissionDecision } from './admission.js';
+import { admissionDecision, unlockDecision } from './admission.js';
 import { currentProgress, progressOf, type ControllerContext } from './context.js';
 import type { ControllerEvent } from './events.js';
 import {
@@ -45,11 +45,6 @@ function afterEdge(context: ControllerContext, event: ControllerEvent): Controll
   return { ...context, areas };
 }
 
-function credentialMatches(context: ControllerContext): boolean {
-  const { proCredential, proCredentialExpected } = context.settings;
-  return proCredentialExpected !== null && proCredential !== null && proCredential === proCredentialExpected;
-}
-
 export const guards = {
   // Handshake
   /** INFO speaks another protocol version: refused (PROTOCOL_VERSION_UNSUPPORTED). */
@@ -72,12 +67,13 @@ export const guards = {
   isPenIdle: ({ context }: GuardArgs) => context.penReadings.penState === PenState.IDLE,
   /** The plan was written for another mode than the session's. */
   isPlanModeMismatch: ({ context }: GuardArgs) => context.settings.plan.mode !== context.mode,
-  /** A professional session without a credential (S9). */
-  isProCredentialMissing: ({ context }: GuardArgs) => context.mode === 'pro' && context.settings.proCredential === null,
-  /** A professional session whose credential does not unlock it (S9). */
-  isProCredentialRejected: ({ context }: GuardArgs) => context.mode === 'pro' && !credentialMatches(context),
-  /** A professional session whose credential unlocks professional depth (S9). */
-  isProCredentialAccepted: ({ context }: GuardArgs) => context.mode === 'pro' && credentialMatches(context),
+  /** A professional session that reached its start without an unlock (S9: never on a sound path). */
+  isProModeLocked: ({ context }: GuardArgs) => context.mode === 'pro' && context.unlock === null,
+  /** Admission grants the professional unlock: a valid credential for this pen, now (S9). */
+  isProUnlockGranted: ({ context, event }: GuardArgs) =>
+    event.type === 'ADMISSION_FACTS' && unlockDecision(context, event.facts)?.ok === true,
+  /** The given clinic profile is refused: unsigned, tampered, untrusted, revoked, invalid or loosening (S2). */
+  isProfileRefused: ({ context }: GuardArgs) => context.settings.profileRefusals.length > 0,
   /** No cartridge, or one without needles, per INFO. */
   hasNoCartridge: ({ context }: GuardArgs) =>
     context.pen === null || context.pen.cartridgeId === 0 || context.pen.needleCount === 0,

@@ -22,10 +22,13 @@ export type {
   PassParams,
   PassStartedParams,
   PenCommandName,
+  PresentedToken,
+  ProfileRecordParams,
   ReasonEntry,
   ResumedSession,
   SessionClaim,
   SessionEndedParams,
   TelemetryEvent,
   TimerName,
+  UnlockRecordParams,
 } from './events.js';

@@ -14,6 +14,7 @@ import {
   puncturesFor,
   strokeHzWithinRange,
   strokeRangeWithin,
+  type AreaId,
   type BudgetBreach,
   type ContactEdge,
   type EdgeResult,
@@ -36,6 +37,7 @@ const CLAMP_REASON = {
   mode: PolicyReason.DEPTH_CLAMPED_TO_MODE_CAP,
   area: PolicyReason.DEPTH_CLAMPED_TO_AREA_CAP,
   profile: PolicyReason.DEPTH_CLAMPED_TO_PROFILE_CAP,
+  credential: PolicyReason.DEPTH_CLAMPED_TO_CREDENTIAL_CAP,
 } as const;
 
 /** Pen identity from INFO, or null when its stroke range misses 50-150 Hz (implausible limits). */
@@ -64,14 +66,24 @@ export function isInfoFaulted(info: Payload<'INFO'>): boolean {
  * lowered by the configured mode maximum (a clinic profile may only lower it).
  */
 export function configuredModeCapUm(context: ControllerContext): number {
-  const productUm = modeCapUm(context.mode, context.proUnlocked);
-  const configuredUm = modeMaxDepthUm(context.settings.config, context.proUnlocked ? context.mode : 'home');
+  const unlocked = context.unlock !== null;
+  const productUm = modeCapUm(context.mode, unlocked);
+  const configuredUm = modeMaxDepthUm(context.settings.config, unlocked ? context.mode : 'home');
   return Math.min(productUm, configuredUm);
 }
 
-/** Highest depth any area of this session may reach: min(pen maximum, mode cap); mode cap before INFO. */
+/** A clinic profile's cap on `area`: its area cap and its mode maximum, the lower (S2). */
+function profileCapUm(context: ControllerContext, area: AreaId): number {
+  const modeUm = modeMaxDepthUm(context.settings.config, context.unlock !== null ? context.mode : 'home');
+  return Math.min(context.settings.profileCapsUm[area] ?? modeUm, modeUm);
+}
+
+/**
+ * Highest depth any area of this session may reach: min(pen maximum, mode cap, the unlock's
+ * maximum); the mode cap before INFO.
+ */
 export function sessionCapUm(context: ControllerContext): number {
-  const modeUm = configuredModeCapUm(context);
+  const modeUm = Math.min(configuredModeCapUm(context), context.unlock?.maxDepthUm ?? Infinity);
   return context.pen === null ? modeUm : Math.min(modeUm, context.pen.maxDepthUm);
 }
 
@@ -92,9 +104,10 @@ export function sessionSettings(context: ControllerContext): { areas: AreaProgre
     const { area } = progress;
     const cap = effectiveCapUm({
       skuUm: pen?.maxDepthUm ?? 0,
-      modeUm: configuredModeCapUm(context),
+      modeUm: modeCapUm(context.mode, context.unlock !== null),
       areaUm: areaCapUm(context.mode, area),
-      profileUm: context.settings.profileCapsUm[area],
+      ...(context.unlock === null ? {} : { credentialUm: context.unlock.maxDepthUm }),
+      ...(context.settings.profile === null ? {} : { profileUm: profileCapUm(context, area) }),
       planUm: progress.planDepthUm,
     });
     const depthUm = floorToStepUm(cap.capUm);

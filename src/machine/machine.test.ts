@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { TelemetryFlag } from '../protocol/index.js';
 import type { ControllerEvent } from './events.js';
 import {
-  PRO_CREDENTIAL,
   ack,
   armEvents,
   clearFacts,
@@ -18,6 +17,7 @@ import {
   toSession,
   touch,
 } from '../../test/support/machine-harness.js';
+import { presentedProfile } from '../../test/support/presented-tokens.js';
 import { telemetryOf } from '../../test/support/machine-model.js';
 
 const AWAITING_OPERATOR = { connected: { session: { selectingArea: 'awaitingOperator' } } };
@@ -290,7 +290,8 @@ describe('caps and modes', () => {
   });
 
   it('S2: a clinic profile cap lowers the area cap, with its reason', () => {
-    const h = harness(proInput(proPlan(), { profileCapsUm: { cheeks: 1200 } }));
+    const profile = presentedProfile({ name: 'Clinic', areaCapsUm: { cheeks: 1200 } });
+    const h = harness(proInput(proPlan(), { profile }));
     h.send(...toSession(proInfo()), { type: 'SELECT_AREA', area: 'cheeks' });
     expect(h.effects.find((e) => e.type === 'sendDepth')).toEqual({ type: 'sendDepth', depthUm: 1200 });
     expect(h.effects.find((e) => e.type === 'sendDepthLimit')).toEqual({ type: 'sendDepthLimit', limitUm: 1200 });
@@ -301,36 +302,20 @@ describe('caps and modes', () => {
     });
   });
 
-  it('S9: a professional session without a credential is refused PRO_MODE_LOCKED before any depth is sent', () => {
-    const h = harness(inputOf(proPlan(), { proCredentialExpected: PRO_CREDENTIAL }));
+  it('S9: a professional session without a credential is refused PRO_CREDENTIAL_MISSING before any depth is sent', () => {
+    const h = harness(inputOf(proPlan()));
     h.send(...toSession(proInfo()));
     const snapshot = h.actor.getSnapshot();
     expect(snapshot.value).toBe('refused');
     expect(snapshot.context).toMatchObject({
       outcome: 'refused',
-      outcomeReason: 'PRO_MODE_LOCKED',
-      proUnlocked: false,
+      outcomeReason: 'PRO_CREDENTIAL_MISSING',
+      unlock: null,
     });
     expect(h.effects.some((e) => e.type === 'sendDepth' || e.type === 'sendDepthLimit')).toBe(false);
     expect(snapshot.context.refusals).toEqual([
-      { reason: 'PRO_MODE_LOCKED', detail: 'no professional credential presented' },
+      { reason: 'PRO_CREDENTIAL_MISSING', detail: 'no professional credential presented' },
     ]);
-  });
-
-  it('S9: a wrong credential, or none expected, is refused PRO_CREDENTIAL_INVALID and does not unlock', () => {
-    for (const input of [
-      proInput(proPlan(), { proCredential: 'guess' }),
-      proInput(proPlan(), { proCredentialExpected: '' }),
-      proInput(proPlan(), { proCredential: 'clinic-ke' }),
-    ]) {
-      const h = harness(input);
-      h.send(...toSession(proInfo()));
-      const { context } = h.actor.getSnapshot();
-      expect(context.refusals).toEqual([
-        { reason: 'PRO_CREDENTIAL_INVALID', detail: 'the credential does not unlock professional mode' },
-      ]);
-      expect(context).toMatchObject({ outcomeReason: 'PRO_CREDENTIAL_INVALID', proUnlocked: false });
-    }
   });
 
   it('S9: professional mode on a home SKU is refused PRO_MODE_NEEDS_PRO_SKU', () => {
@@ -353,7 +338,7 @@ describe('caps and modes', () => {
     mismatch.send(...toSession(proInfo()));
     expect(mismatch.actor.getSnapshot().context).toMatchObject({
       outcomeReason: 'PLAN_MODE_MISMATCH',
-      proUnlocked: false,
+      unlock: null,
       refusals: [{ reason: 'PLAN_MODE_MISMATCH', detail: 'the plan is written for the other mode' }],
     });
   });

@@ -68,7 +68,22 @@ export const controllerMachine = controllerSetup.createMachine({
   states: {
     disconnected: {
       on: {
-        START_SESSION: 'connecting',
+        // NOTE: a refused clinic profile or a plan for the other mode ends the session before the port is opened.
+        START_SESSION: [
+          {
+            guard: 'isProfileRefused',
+            target: '#refused',
+            actions: [
+              'noteProfileRefusals',
+              'recordProfileRefusals',
+              'cancelAllTimers',
+              'endRefusedByProfile',
+              'recordSessionEnded',
+            ],
+          },
+          refuseAndEnd('isPlanModeMismatch', PolicyReason.PLAN_MODE_MISMATCH, 'the plan is written for the other mode'),
+          { target: 'connecting' },
+        ],
         STOP: abortFor(PolicyReason.OPERATOR_STOP, 'operator'),
         FINISH: abortFor(PolicyReason.OPERATOR_FINISH, 'operator'),
       },
@@ -113,7 +128,7 @@ export const controllerMachine = controllerSetup.createMachine({
         claiming: {
           entry: 'claimSession',
           on: {
-            SESSION_CLAIMED: { target: 'admitting', actions: ['noteClaim', 'recordAreaLocks'] },
+            SESSION_CLAIMED: { target: 'admitting', actions: ['noteClaim', 'recordProfile', 'recordAreaLocks'] },
             CLAIM_REFUSED: {
               target: '#refused',
               actions: ['noteClaimRefusal', 'recordRefusal', ...endWith('refused')],
@@ -135,6 +150,11 @@ export const controllerMachine = controllerSetup.createMachine({
                   'recordSessionEnded',
                 ],
               },
+              {
+                guard: 'isProUnlockGranted',
+                target: 'waitingForIdlePen',
+                actions: ['grantUnlock', 'recordUnlock'],
+              },
               { target: 'waitingForIdlePen' },
             ],
           },
@@ -147,27 +167,8 @@ export const controllerMachine = controllerSetup.createMachine({
         },
         starting: {
           always: [
-            refuseAndEnd(
-              'isPlanModeMismatch',
-              PolicyReason.PLAN_MODE_MISMATCH,
-              'the plan is written for the other mode',
-            ),
-            refuseAndEnd(
-              'isProCredentialMissing',
-              PolicyReason.PRO_MODE_LOCKED,
-              'no professional credential presented',
-            ),
-            refuseAndEnd(
-              'isProCredentialRejected',
-              PolicyReason.PRO_CREDENTIAL_INVALID,
-              'the credential does not unlock professional mode',
-            ),
+            refuseAndEnd('isProModeLocked', PolicyReason.PRO_MODE_LOCKED, 'professional mode is not unlocked'),
             refuseAndEnd('hasNoCartridge', PolicyReason.NO_CARTRIDGE, 'no cartridge with needles in the pen'),
-            {
-              guard: 'isProCredentialAccepted',
-              target: 'session',
-              actions: ['unlockPro', 'beginSession', 'recordClamps'],
-            },
             { target: 'session', actions: ['beginSession', 'recordClamps'] },
           ],
         },

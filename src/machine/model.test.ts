@@ -22,7 +22,9 @@ import {
   type ModelOptions,
 } from '../../test/support/machine-model.js';
 import {
+  FACTS_NOW_MS,
   PRO_CREDENTIAL,
+  harness,
   homePlan,
   inputOf,
   planOf,
@@ -30,6 +32,19 @@ import {
   proInput,
   toSession,
 } from '../../test/support/machine-harness.js';
+import {
+  FIXTURE_CLINIC,
+  presentedCredential,
+  presentedProfile,
+  refusedToken,
+} from '../../test/support/presented-tokens.js';
+
+const FACTS_S = FACTS_NOW_MS / 1000;
+/** A verified revocation list naming the fixture credential. */
+const REVOKING = {
+  ok: true,
+  list: { credentialIds: ['cred-0001'], keyIds: [], issuedAtMs: FACTS_NOW_MS, signedByKeyId: 'fixture-maker-key' },
+} as const;
 
 /** Two areas: forehead with two passes (debounce, bounce, lost edges), cheeks with one (area change). */
 const HOME = inputOf(
@@ -193,10 +208,18 @@ describe('model-based replay', () => {
   });
 
   it.each([
-    ['no credential', inputOf(PRO.plan, { proCredentialExpected: PRO_CREDENTIAL })],
-    ['a wrong credential', proInput(PRO.plan, { proCredential: 'guess' })],
-    ['no expected credential', proInput(PRO.plan, { proCredentialExpected: '' })],
-    ['a valid credential and a plan for the other mode', proInput(homePlan(2), { mode: 'pro' })],
+    ['no credential', inputOf(PRO.plan)],
+    ['a bad signature', proInput(PRO.plan, { credential: refusedToken('credential', 'BAD_SIGNATURE') })],
+    ['an unknown key', proInput(PRO.plan, { credential: refusedToken('credential', 'UNKNOWN_KEY') })],
+    ['no signature (alg none)', proInput(PRO.plan, { credential: refusedToken('credential', 'UNSIGNED') })],
+    ['an expired credential', proInput(PRO.plan, { credential: presentedCredential({ exp: FACTS_S - 1 }) })],
+    ['a credential not yet valid', proInput(PRO.plan, { credential: presentedCredential({ nbf: FACTS_S + 60 }) })],
+    ['a credential for another pen', proInput(PRO.plan, { credential: presentedCredential({ pens: [4242] }) })],
+    [
+      'a credential signed by a clinic key',
+      proInput(PRO.plan, { credential: presentedCredential({}, FIXTURE_CLINIC) }),
+    ],
+    ['a revoked credential', proInput(PRO.plan, { credential: { ...PRO_CREDENTIAL, revocations: REVOKING } })],
   ] as const)('S9: with %s, no reachable state commands a depth above the home cap', (_, input) => {
     const proDepth = (snapshot: ControllerSnapshot) => snapshot.context.commandedDepthUm > HOME_DEPTH_LIMIT_UM;
     const events = modelEvents(input);
@@ -207,6 +230,31 @@ describe('model-based replay', () => {
     getShortestPaths(swept.logic, { input, events, serializeState: serializeAbstract, stopWhen: isDone });
     expect(firstOfEachKind(swept.violations)).toEqual([]);
     expect(swept.edges()).toBeGreaterThan(100);
+  });
+
+  it.each([
+    ['a valid credential and a plan for the other mode', proInput(homePlan(2), { mode: 'pro' })],
+    [
+      'a valid credential and a clinic profile that loosens a pass limit',
+      proInput(PRO.plan, { profile: presentedProfile({ name: 'loose', areaPassLimits: { cheeks: 7 } }) }),
+    ],
+    [
+      'a valid credential and a forged clinic profile',
+      proInput(PRO.plan, { profile: refusedToken('profile', 'BAD_SIGNATURE') }),
+    ],
+  ] as const)('S2 S9: with %s the session is refused at START_SESSION: the port is never opened', (_, input) => {
+    const swept = sweptMachine(input, coverage);
+    getShortestPaths(swept.logic, {
+      input,
+      events: modelEvents(input),
+      serializeState: serializeAbstract,
+      stopWhen: isDone,
+    });
+    expect(firstOfEachKind(swept.violations)).toEqual([]);
+    const h = harness(input);
+    h.send({ type: 'START_SESSION' });
+    expect(h.state()).toBe('refused');
+    expect(h.take()).not.toContain('openLink');
   });
 
   it('S9: home mode on a pro pen with a valid credential never reaches professional depth', () => {
@@ -231,7 +279,7 @@ describe('model-based replay', () => {
       toState: proDepth,
     }) as unknown as GraphPath[];
     expect(paths.length).toBeGreaterThan(0);
-    for (const path of paths) expect(path.state.context.proUnlocked).toBe(true);
+    for (const path of paths) expect(path.state.context.unlock).not.toBeNull();
     expect(eventsOf(paths[0]!).map((event) => event.type)).toEqual([
       'START_SESSION',
       'LINK_OPENED',
@@ -251,7 +299,13 @@ describe('model-based replay', () => {
         (missing.length > 0 ? `; never taken: ${missing.map((t) => `${t.id} [${t.guard}]`).join(', ')}` : ''),
     );
     expect(missingStates).toEqual([]);
-    expect(transitions.covered / transitions.total).toBeGreaterThanOrEqual(MIN_TRANSITION_COVERAGE);
+    // NOTE: S9: the start's PRO_MODE_LOCKED check is defence in depth: admission refuses every
+    // professional session it does not unlock, so no explored path may reach it.
+    expect(missing.map((t) => `${t.id} [${t.guard}]`)).toContain(
+      'controller.connected.starting#always#0 [isProModeLocked]',
+    );
+    const reachable = transitions.total - 1;
+    expect(transitions.covered / reachable).toBeGreaterThanOrEqual(MIN_TRANSITION_COVERAGE);
   });
 });
 

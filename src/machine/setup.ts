@@ -36,7 +36,8 @@ export const controllerSetup = setup({
     storePenInfo: assign(({ context, event }: Args) => update.storePenInfo(context, event)),
     noteClaim: assign(({ context, event }: Args) => update.noteClaim(context, event)),
     noteAdmissionRefusals: assign(({ context, event }: Args) => update.noteAdmissionRefusals(context, event)),
-    unlockPro: assign({ proUnlocked: true }),
+    grantUnlock: assign(({ context, event }: Args) => update.grantUnlock(context, event)),
+    noteProfileRefusals: assign(({ context }: Args) => update.noteProfileRefusals(context)),
     beginSession: assign(({ context }: Args) => update.beginSession(context)),
     trackPenReadings: enqueueActions(({ context, event, enqueue }) => {
       const patch = update.trackPenReadings(context, event);
@@ -117,6 +118,7 @@ export const controllerSetup = setup({
     endSession: assign(({ context }: Args, params: { outcome: Outcome; reason?: string }) =>
       update.endSession(context, params),
     ),
+    endRefusedByProfile: assign(({ context }: Args) => update.endRefusedByProfile(context)),
     endRefusedByAdmission: assign(({ context, event }: Args) => update.endRefusedByAdmission(context, event)),
 
     // Effects: emitted to the runner after the transition, in order (see ControllerEffectParams).
@@ -197,6 +199,37 @@ export const controllerSetup = setup({
       if (event.type !== 'ADMISSION_FACTS') return;
       const count = admissionDecision(context, event.facts).refusals.length;
       for (const entry of context.refusals.slice(-count)) enqueue.emit({ type: 'recordRefusal', ...entry });
+    }),
+    recordProfileRefusals: enqueueActions(({ context, enqueue }) => {
+      for (const entry of context.settings.profileRefusals) enqueue.emit({ type: 'recordRefusal', ...entry });
+    }),
+    recordUnlock: enqueueActions(({ context, enqueue }) => {
+      const unlock = context.unlock;
+      if (unlock === null) return;
+      enqueue.emit({
+        type: 'recordUnlock',
+        credentialId: unlock.credentialId,
+        keyId: unlock.keyId,
+        keyName: unlock.keyName,
+        clinicianId: unlock.clinicianId,
+        clinicianName: unlock.clinicianName,
+        license: unlock.license,
+        maxDepthUm: unlock.maxDepthUm,
+        expiresAtMs: unlock.expiresAtMs,
+        tokenSha256: unlock.tokenSha256,
+      });
+    }),
+    recordProfile: enqueueActions(({ context, enqueue }) => {
+      const profile = context.settings.profile;
+      if (profile === null) return;
+      enqueue.emit({
+        type: 'recordProfile',
+        profileId: profile.profileId,
+        name: profile.settings.name,
+        keyId: profile.keyId,
+        clinicName: profile.clinicName,
+        tokenSha256: profile.tokenSha256,
+      });
     }),
     recordPenClamp: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'COMMAND_ACKED' && event.note !== 0)

@@ -8,7 +8,7 @@ import {
   type AreaId,
   type ContactEdge,
 } from '../policy/index.js';
-import { admissionDecision } from './admission.js';
+import { admissionDecision, unlockDecision } from './admission.js';
 import {
   currentProgress,
   progressOf,
@@ -123,12 +123,19 @@ export function noteClaim(context: ControllerContext, event: ControllerEvent): P
 /** Every admission refusal the rules give (S19), each with its reason and area. */
 export function noteAdmissionRefusals(context: ControllerContext, event: ControllerEvent): Patch {
   if (event.type !== 'ADMISSION_FACTS') return {};
-  const entries = admissionDecision(context, event.facts).refusals.map((refusal): ReasonEntry =>
-    refusal.area === undefined
-      ? { reason: refusal.reason, detail: refusal.detail }
-      : { reason: refusal.reason, detail: refusal.detail, area: refusal.area as AreaId },
-  );
-  return { refusals: [...context.refusals, ...entries] };
+  return { refusals: [...context.refusals, ...admissionDecision(context, event.facts).refusals] };
+}
+
+/** The professional unlock admission granted (S9): the only place `unlock` is set. */
+export function grantUnlock(context: ControllerContext, event: ControllerEvent): Patch {
+  if (event.type !== 'ADMISSION_FACTS') return {};
+  const decision = unlockDecision(context, event.facts);
+  return decision?.ok === true ? { unlock: decision.unlock } : {};
+}
+
+/** The clinic profile's refusals (the session is refused before the pen is contacted). */
+export function noteProfileRefusals(context: ControllerContext): Patch {
+  return { refusals: [...context.refusals, ...context.settings.profileRefusals] };
 }
 
 /** Session start: depth and speed per area (S1-S3, S7), each clamp kept (S8). */
@@ -345,6 +352,11 @@ export function endSession(
   if (reason === null && params.outcome === 'fault') reason = context.faults[context.faults.length - 1]?.reason ?? null;
   if (reason === null && params.outcome === 'refused') reason = context.refusals[refusalsFrom]?.reason ?? null;
   return { outcome: params.outcome, outcomeReason: reason };
+}
+
+/** Refused for its clinic profile: the outcome's reason is the first of the profile's refusals (S2). */
+export function endRefusedByProfile(context: ControllerContext): Patch {
+  return endSession(context, { outcome: 'refused' }, context.refusals.length - context.settings.profileRefusals.length);
 }
 
 /** Refused by the admission rules: the outcome's reason is the first of them (S19). */

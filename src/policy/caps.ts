@@ -2,17 +2,18 @@
 import { DEPTH_RANGE_UM, DEPTH_STEP_UM, STROKE_RANGE_HZ } from '../protocol/index.js';
 
 /** The caps that may bind a commanded depth. */
-export type CapKind = 'sku' | 'mode' | 'area' | 'profile' | 'plan';
+export type CapKind = 'sku' | 'mode' | 'area' | 'credential' | 'profile' | 'plan';
 
 /**
- * Candidate caps in micrometres. sku, mode and area always apply; profile and plan apply when
- * not `undefined`. Values are `unknown` on purpose: anything that is not a finite number >= 0 is
+ * Candidate caps in micrometres. sku, mode and area always apply; credential (a professional
+ * unlock's maxDepthUm), profile and plan apply when not `undefined`. Values are `unknown` on purpose: anything that is not a finite number >= 0 is
  * rejected and binds at 0 um (S4).
  */
 export interface CapSet {
   readonly skuUm: unknown;
   readonly modeUm: unknown;
   readonly areaUm: unknown;
+  readonly credentialUm?: unknown;
   readonly profileUm?: unknown;
   readonly planUm?: unknown;
 }
@@ -20,13 +21,13 @@ export interface CapSet {
 export interface EffectiveCap {
   /** The cap in um: the minimum of every applicable cap, within the protocol range 0-2500. */
   readonly capUm: number;
-  /** Which cap binds. On a tie: plan, profile, area, mode, sku (a plan asking exactly a cap is not clamped). */
+  /** Which cap binds. On a tie: plan, profile, credential, area, mode, sku (a plan asking exactly a cap is not clamped). */
   readonly binding: CapKind;
   /** Caps that were missing or not a finite number >= 0 (each bound at 0 um). */
   readonly invalid: readonly CapKind[];
 }
 
-const TIE_ORDER: readonly CapKind[] = ['plan', 'profile', 'area', 'mode', 'sku'];
+const TIE_ORDER: readonly CapKind[] = ['plan', 'profile', 'credential', 'area', 'mode', 'sku'];
 
 /** True for a finite number >= 0. */
 export function isFiniteNonNegative(value: unknown): value is number {
@@ -43,6 +44,7 @@ export function effectiveCapUm(caps: CapSet): EffectiveCap {
     sku: caps.skuUm,
     mode: caps.modeUm,
     area: caps.areaUm,
+    credential: caps.credentialUm,
     profile: caps.profileUm,
     plan: caps.planUm,
   };
@@ -52,7 +54,7 @@ export function effectiveCapUm(caps: CapSet): EffectiveCap {
   let bound = false;
   for (const kind of TIE_ORDER) {
     const raw = values[kind];
-    if ((kind === 'plan' || kind === 'profile') && raw === undefined) continue;
+    if ((kind === 'plan' || kind === 'profile' || kind === 'credential') && raw === undefined) continue;
     let valueUm: number;
     if (isFiniteNonNegative(raw)) valueUm = Math.min(raw, DEPTH_RANGE_UM.max) || 0;
     else {

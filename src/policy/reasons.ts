@@ -21,6 +21,8 @@ export const PolicyReason = {
   DEPTH_CLAMPED_TO_MODE_CAP: 'DEPTH_CLAMPED_TO_MODE_CAP',
   DEPTH_CLAMPED_TO_AREA_CAP: 'DEPTH_CLAMPED_TO_AREA_CAP',
   DEPTH_CLAMPED_TO_PROFILE_CAP: 'DEPTH_CLAMPED_TO_PROFILE_CAP',
+  DEPTH_CLAMPED_TO_CREDENTIAL_CAP: 'DEPTH_CLAMPED_TO_CREDENTIAL_CAP', // the credential's maxDepthUm binds
+  PASSES_CLAMPED_TO_PROFILE_LIMIT: 'PASSES_CLAMPED_TO_PROFILE_LIMIT', // the clinic profile allows fewer passes than planned
   DEPTH_FLOORED_TO_STEP: 'DEPTH_FLOORED_TO_STEP',
   SPEED_CLAMPED_TO_PEN_RANGE: 'SPEED_CLAMPED_TO_PEN_RANGE',
   // link and handshake
@@ -32,7 +34,6 @@ export const PolicyReason = {
   // session start and modes (S9)
   PRO_MODE_NEEDS_PRO_SKU: 'PRO_MODE_NEEDS_PRO_SKU',
   PRO_MODE_LOCKED: 'PRO_MODE_LOCKED', // professional session without a valid unlock
-  PRO_CREDENTIAL_INVALID: 'PRO_CREDENTIAL_INVALID', // UNLOCK_PRO with a wrong credential
   // signed clinician credential (S9; docs/trust.md)
   PRO_CREDENTIAL_MALFORMED: 'PRO_CREDENTIAL_MALFORMED', // not a compact JWS, or claims missing, mistyped or unknown
   PRO_CREDENTIAL_UNSIGNED: 'PRO_CREDENTIAL_UNSIGNED', // plain JSON, `alg: none` or an empty signature

@@ -12,9 +12,11 @@ import type {
   ClientRecord,
   PassRecord,
   PatchTestRecord,
+  ProfileRecord,
   ResumableSession,
   SessionRecord,
   SessionUsage,
+  UnlockRecord,
 } from './types.js';
 import { statement } from './statements.js';
 
@@ -77,7 +79,10 @@ function areasOf(db: Database.Database, sessionId: number): AreaRecord[] {
   }));
 }
 
-function sessionBase(db: Database.Database, row: SessionRow): Omit<SessionRecord, 'faults' | 'refusals'> {
+function sessionBase(
+  db: Database.Database,
+  row: SessionRow,
+): Omit<SessionRecord, 'faults' | 'refusals' | 'unlocks' | 'profiles'> {
   return {
     sessionId: row.session_id,
     clientId: row.client_id,
@@ -127,11 +132,57 @@ export function history(db: Database.Database, clientId?: string): SessionRecord
     db,
     'SELECT at AS atMs, reason, detail, area FROM refusals WHERE session_id = ? ORDER BY refusal_id',
   );
-  return rows.map((row) => ({
-    ...sessionBase(db, row),
-    faults: faults.all(row.session_id) as SessionRecord['faults'],
-    refusals: refusals.all(row.session_id) as SessionRecord['refusals'],
-  }));
+  const trust = statement(
+    db,
+    `SELECT at, kind, detail_json FROM audit_log
+       WHERE session_id = ? AND kind IN ('recordUnlock', 'recordProfile') ORDER BY audit_id`,
+  );
+  return rows.map((row) => {
+    const unlocks: UnlockRecord[] = [];
+    const profiles: ProfileRecord[] = [];
+    for (const entry of trust.all(row.session_id) as { at: number; kind: string; detail_json: string }[]) {
+      const detail = JSON.parse(entry.detail_json) as Record<string, unknown>;
+      if (entry.kind === 'recordUnlock') unlocks.push(unlockRecord(entry.at, detail));
+      else profiles.push(profileRecord(entry.at, detail));
+    }
+    return {
+      ...sessionBase(db, row),
+      faults: faults.all(row.session_id) as SessionRecord['faults'],
+      refusals: refusals.all(row.session_id) as SessionRecord['refusals'],
+      unlocks,
+      profiles,
+    };
+  });
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+function unlockRecord(atMs: number, detail: Record<string, unknown>): UnlockRecord {
+  return {
+    atMs,
+    credentialId: text(detail.credentialId),
+    keyId: text(detail.keyId),
+    clinicianId: text(detail.clinicianId),
+    clinicianName: text(detail.clinicianName),
+    maxDepthUm: typeof detail.maxDepthUm === 'number' ? detail.maxDepthUm : 0,
+  };
+}
+
+function profileRecord(atMs: number, detail: Record<string, unknown>): ProfileRecord {
+  return {
+    atMs,
+    profileId: text(detail.profileId),
+    name: text(detail.name),
+    keyId: text(detail.keyId),
+    clinicName: text(detail.clinicName),
+    tokenSha256: text(detail.tokenSha256),
+  };
+}
+
+/** Time of the newest audit row (a clock set back writes rows older than earlier ones: the maximum, not the last). */
+export function newestRecordAtMs(db: Database.Database): number | null {
+  const row = statement(db, 'SELECT max(at) AS at FROM audit_log').get() as { at: number | null };
+  return row.at;
 }
 
 /**

@@ -237,6 +237,10 @@ class SqliteStore implements Store {
     return this.read('reading history', () => queries.history(this.core.db, clientId));
   }
 
+  newestRecordAtMs(): number | null {
+    return this.read('reading the audit log', () => queries.newestRecordAtMs(this.core.db));
+  }
+
   auditLog(options: { sessionId?: number; afterId?: number } = {}): AuditEntry[] {
     return this.read('reading the audit log', () => queries.auditLog(this.core.db, options));
   }

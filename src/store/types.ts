@@ -115,6 +115,31 @@ export interface SessionRecord {
     readonly detail: string;
     readonly area: string | null;
   }[];
+  /** Professional unlocks of the session (one per start or resume): who, by which credential and key. */
+  readonly unlocks: readonly UnlockRecord[];
+  /** Clinic profiles the session bound (one per start or resume), by the hash of the signed token. */
+  readonly profiles: readonly ProfileRecord[];
+}
+
+/** A professional unlock as the audit log keeps it (kind `recordUnlock`). */
+export interface UnlockRecord {
+  readonly atMs: number;
+  readonly credentialId: string;
+  readonly keyId: string;
+  readonly clinicianId: string;
+  readonly clinicianName: string;
+  readonly maxDepthUm: number;
+}
+
+/** A bound clinic profile as the audit log keeps it (kind `recordProfile`). */
+export interface ProfileRecord {
+  readonly atMs: number;
+  readonly profileId: string;
+  readonly name: string;
+  readonly keyId: string;
+  readonly clinicName: string;
+  /** SHA-256 (hex) of the signed profile token. */
+  readonly tokenSha256: string;
 }
 
 /** What one area of a session has used so far, summed over its passes (closed ones and the progress of open ones). */
@@ -154,7 +179,7 @@ export interface ClientClaim {
   readonly tookOverFrom: ClaimRecord | null;
 }
 
-export interface ResumableSession extends Omit<SessionRecord, 'faults' | 'refusals'> {
+export interface ResumableSession extends Omit<SessionRecord, 'faults' | 'refusals' | 'unlocks' | 'profiles'> {
   /** Opened passes per planned area (0 included): the machine's `priorPassesByArea`. */
   readonly openedPassesByArea: Readonly<Record<string, number>>;
   /** Passes opened but never closed (the crash hit during them): they count. */
@@ -276,6 +301,8 @@ export interface Store {
   cartridgeUse(cartridgeId: number): CartridgeUse | null;
   markCartridgeUsed(cartridgeId: number, sessionId: number): void;
   history(clientId?: string): SessionRecord[];
+  /** Time of the newest audit row, ms since epoch (every write appends one); null for an empty log. */
+  newestRecordAtMs(): number | null;
   auditLog(options?: { sessionId?: number; afterId?: number }): AuditEntry[];
   /** `PRAGMA integrity_check` result: 'ok' when sound. */
   integrityCheck(): string;

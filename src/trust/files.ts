@@ -16,6 +16,10 @@ import {
 } from './trust-file.js';
 
 export const PRIVATE_KEY_FILE = 'private-key.pem';
+/** File name of the trust file in the data directory (the default of every `--trust`). */
+export const TRUST_FILE_NAME = 'trust.json';
+/** File name of the revocation list in the data directory (read when present and no `--revocations` is given). */
+export const REVOCATIONS_FILE_NAME = 'revocations.jwt';
 export const PUBLIC_KEY_FILE = 'public-key.json';
 /** NOTE: owner read/write only; a private key readable by others is refused when read. */
 export const PRIVATE_KEY_MODE = 0o600;

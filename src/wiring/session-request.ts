@@ -6,6 +6,7 @@ import { Sku } from '../protocol/index.js';
 import { runPortSession } from './port-session.js';
 import { RequestError } from './request-error.js';
 import { openSessionRecords } from './session-records.js';
+import { loadSessionTrust, type SessionTrustFiles } from './session-trust.js';
 import type { SessionResult } from './session-runner.js';
 import { runSimulatedSession } from './sim-session.js';
 import { treatedSkin, type SessionSummary } from './summary.js';
@@ -37,8 +38,8 @@ export interface SessionRequest {
   readonly dbPath?: string;
   readonly clientId?: string;
   readonly screening?: { readonly json: unknown; readonly source: string };
-  readonly proCredential?: string;
-  readonly proCredentialExpected?: string;
+  /** Signed documents: the clinician credential (professional mode), the clinic profile, the trust file, the revocation list. */
+  readonly trust?: SessionTrustFiles;
   /** Progress lines for the operator (a real pen's areas). */
   readonly onProgress?: (line: string) => void;
 }
@@ -89,6 +90,7 @@ export function checkedPlan(request: Pick<SessionRequest, 'plan' | 'modeOverride
  */
 export async function runSessionRequest(request: SessionRequest): Promise<SessionReport> {
   const plan = checkedPlan(request);
+  const trust = loadSessionTrust(request.trust ?? {});
   const pen = request.pen;
   const startedAtMs = pen.kind === 'sim' ? (pen.atMs ?? Date.now()) : Date.now();
   let virtualElapsedMs = (): number => 0;
@@ -106,8 +108,7 @@ export async function runSessionRequest(request: SessionRequest): Promise<Sessio
       areaOrder: pen.kind === 'sim' ? 'operator' : 'plan',
       clientId: records.clientId,
       isPatchTest: request.patchTest,
-      ...(request.proCredential === undefined ? {} : { proCredential: request.proCredential }),
-      ...(request.proCredentialExpected === undefined ? {} : { proCredentialExpected: request.proCredentialExpected }),
+      ...trust,
     };
     let result: SessionResult;
     if (pen.kind === 'sim') {

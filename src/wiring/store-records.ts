@@ -15,6 +15,7 @@ export class StoreSessionRecords implements SessionRecords {
   private readonly openPassIds = new Map<string, number>();
   private ownCartridgeId: number | null = null;
   private clientId = '';
+  private newestBeforeClaimMs: number | null = null;
 
   constructor(
     private readonly store: Store,
@@ -26,6 +27,8 @@ export class StoreSessionRecords implements SessionRecords {
     if (this.store.getClient(request.clientId) === null) {
       return { ok: false, reason: RuleReason.SCREENING_MISSING, detail: `client ${request.clientId} has no record` };
     }
+    // NOTE: read before this run writes anything: the clock is judged against the records as they were (S9).
+    this.newestBeforeClaimMs = this.store.newestRecordAtMs();
     try {
       // NOTE: S19: one session per client at a time; the claim is durable before the rules read anything.
       this.store.claimClient(request.clientId);
@@ -74,6 +77,7 @@ export class StoreSessionRecords implements SessionRecords {
       lastSessionByArea: this.store.lastTreatmentsByArea(clientId, { excludeSessionId: sessionId }),
       patchTest: this.store.latestPatchTest(clientId),
       cartridgeSeenBefore: cartridgeId !== null && !ownCartridge && this.store.isCartridgeSeen(cartridgeId),
+      newestRecordAtMs: this.newestBeforeClaimMs,
     };
   }
 

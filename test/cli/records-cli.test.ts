@@ -22,9 +22,10 @@ describe('treatment rules through the CLI', () => {
 
   it('S19: a reused cartridge is refused with CARTRIDGE_REUSED', async () => {
     const f = fixture();
+    // NOTE: the runs go forward in time: a clock behind the newest record is refused (S9).
     await f.session('bob', T0, ['--patch-test'], { plan: 'examples/patch-test-jawline.json' });
+    await f.session('carol', T0 + 3600_000, ['--patch-test'], { plan: 'examples/patch-test-jawline.json' });
     expect((await f.session('bob', T0 + 2 * DAY_MS, ['--cartridge', '4242'])).code).toBe(0);
-    await f.session('carol', T0, ['--patch-test'], { plan: 'examples/patch-test-jawline.json' });
     const reused = await f.session('carol', T0 + 3 * DAY_MS, ['--cartridge', '4242']);
     expect(reused.code).toBe(1);
     expect(await reasons(Promise.resolve(reused))).toEqual(['CARTRIDGE_REUSED']);

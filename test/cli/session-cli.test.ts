@@ -95,13 +95,13 @@ describe('mnpen session (CLI)', () => {
     }
   });
 
-  it('S9: --mode pro on a plan without --unlock ends refused (exit 1) with PRO_MODE_LOCKED', async () => {
+  it('S9: a pro plan without --credential ends refused (exit 1) with PRO_CREDENTIAL_MISSING', async () => {
     const db = join(tempDir(), 'mnpen.db');
     const run = await runCli(['session', '--sim', '--plan', 'examples/pro-acne-scars.json', '--json', '--db', db]);
     expect(run.code).toBe(1);
     expect(run.json<{ outcome: string; refusals: { reason: string }[] }>()).toMatchObject({ outcome: 'refused' });
     expect(run.json<{ refusals: { reason: string }[] }>().refusals.map((refusal) => refusal.reason)).toContain(
-      'PRO_MODE_LOCKED',
+      'PRO_CREDENTIAL_MISSING',
     );
   });
 

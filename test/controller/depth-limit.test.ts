@@ -15,7 +15,7 @@ describe('session depth limit on a pro pen', () => {
       let latchedAtMs = -1;
       const result = await simulate(FOREHEAD_HALF_MM, {
         seed: 71,
-        input: { proCredential: PRO_CREDENTIAL, proCredentialExpected: PRO_CREDENTIAL },
+        input: { credential: PRO_CREDENTIAL },
         prepare: (simulation) =>
           afterEachPenStep(simulation, () => {
             const hardware = simulation.pen.hardware;

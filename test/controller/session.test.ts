@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Reason } from '../../src/protocol/index.js';
 import { PRO_CREDENTIAL } from '../support/machine-harness.js';
+import { refusedToken } from '../support/presented-tokens.js';
 import {
   HOME_FULL_FACE,
   PRO_ACNE_SCARS,
@@ -66,23 +67,23 @@ describe('controller session on the simulated pen', () => {
     expect(cheeksAttempts.slice(6).map((touch) => touch.motorCommandHz)).toEqual([0, 0]);
   });
 
-  it('S9: a professional plan without a credential, or with a wrong one, is refused and never reaches professional depth', async () => {
-    const locked = await simulate(PRO_ACNE_SCARS, { seed: 9, input: { proCredentialExpected: PRO_CREDENTIAL } });
+  it('S9: a professional plan without a credential, or with a forged one, is refused and never reaches professional depth', async () => {
+    const locked = await simulate(PRO_ACNE_SCARS, { seed: 9 });
     expect(locked.summary.outcome).toBe('refused');
-    expect(locked.summary.refusals.map((refusal) => refusal.reason)).toContain('PRO_MODE_LOCKED');
+    expect(locked.summary.refusals.map((refusal) => refusal.reason)).toContain('PRO_CREDENTIAL_MISSING');
     expect(locked.maxPhysicalDepthUm).toBeLessThanOrEqual(250);
     const wrong = await simulate(PRO_ACNE_SCARS, {
       seed: 9,
-      input: { proCredential: 'guess', proCredentialExpected: PRO_CREDENTIAL },
+      input: { credential: refusedToken('credential', 'BAD_SIGNATURE') },
     });
-    expect(wrong.summary).toMatchObject({ outcome: 'refused', outcomeReason: 'PRO_CREDENTIAL_INVALID' });
+    expect(wrong.summary).toMatchObject({ outcome: 'refused', outcomeReason: 'PRO_CREDENTIAL_BAD_SIGNATURE' });
     expect(wrong.maxPhysicalDepthUm).toBeLessThanOrEqual(250);
   });
 
   it('S9: with the right credential the professional plan reaches its per-area depths', async () => {
     const result = await simulate(PRO_ACNE_SCARS, {
       seed: 9,
-      input: { proCredential: PRO_CREDENTIAL, proCredentialExpected: PRO_CREDENTIAL },
+      input: { credential: PRO_CREDENTIAL },
     });
     expect(result.summary.outcome).toBe('completed');
     expect(result.summary.areas.map((area) => [area.area, area.depthUm, area.passes])).toEqual([

@@ -10,6 +10,7 @@ import {
   type ControllerEvent,
   type ControllerInput,
 } from '../../src/machine/index.js';
+import { presentedCredential } from './presented-tokens.js';
 
 /** Wall-clock time the sample facts are taken at. */
 export const FACTS_NOW_MS = Date.parse('2026-06-01T10:00:00Z');
@@ -71,8 +72,8 @@ export const proPlan = (): Plan =>
     ],
   });
 
-/** The professional credential the test inputs expect. */
-export const PRO_CREDENTIAL = 'clinic-key';
+/** A professional credential that unlocks (verified, valid 2020-2100, any pen). */
+export const PRO_CREDENTIAL = presentedCredential();
 
 /** A machine input with the operator choosing areas, for client `c1`; override any field. */
 export function inputOf(plan: Plan, overrides: Partial<ControllerInput> = {}): ControllerInput {
@@ -81,7 +82,7 @@ export function inputOf(plan: Plan, overrides: Partial<ControllerInput> = {}): C
 
 /** A professional input whose credential unlocks. */
 export function proInput(plan: Plan = proPlan(), overrides: Partial<ControllerInput> = {}): ControllerInput {
-  return inputOf(plan, { proCredential: PRO_CREDENTIAL, proCredentialExpected: PRO_CREDENTIAL, ...overrides });
+  return inputOf(plan, { credential: PRO_CREDENTIAL, ...overrides });
 }
 
 /** Facts under which every admission rule passes: clear screening, patch test 3 days ago, no prior session. */
@@ -92,6 +93,7 @@ export function clearFacts(overrides: Partial<AdmissionFacts> = {}): AdmissionFa
     lastSessionByArea: {},
     patchTest: { doneAtMs: FACTS_NOW_MS - 3 * DAY_MS },
     cartridgeSeenBefore: false,
+    newestRecordAtMs: null,
     ...overrides,
   };
 }

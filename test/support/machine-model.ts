@@ -12,7 +12,7 @@ import {
   type ResumedSession,
   type TelemetryEvent,
 } from '../../src/machine/index.js';
-import { clearFacts, proInfo, sampleInfo } from './machine-harness.js';
+import { FACTS_NOW_MS, clearFacts, proInfo, sampleInfo } from './machine-harness.js';
 
 export type ControllerSnapshot = SnapshotFrom<typeof controllerMachine>;
 
@@ -78,6 +78,8 @@ export function modelEvents(
     { type: 'CLAIM_REFUSED', reason: 'CLIENT_IN_SESSION', detail: 'client c1 is in session 3' },
     { type: 'ADMISSION_FACTS', facts: clearFacts() },
     { type: 'ADMISSION_FACTS', facts: clearFacts({ patchTest: null, cartridgeSeenBefore: true }) },
+    // A wall clock set back behind the newest record (S9: no unlock, no session).
+    { type: 'ADMISSION_FACTS', facts: clearFacts({ newestRecordAtMs: FACTS_NOW_MS + 3600_000 }) },
     { type: 'PEN_IDLE_TIMEOUT' },
   ];
   const setupSample = setup.filter((event) =>
@@ -194,7 +196,7 @@ export function serializeAbstract(snapshot: ControllerSnapshot): string {
     value,
     pen,
     idle,
-    c.proUnlocked,
+    c.unlock !== null,
     c.currentArea,
     arming ? [c.acks.depthLimit, c.acks.depth, c.acks.speed] : null,
     value.includes('awaitingArm') || value.includes('selectingArea') ? c.penReadings.penContact : null,
@@ -266,9 +268,45 @@ export function transitionId(transition: { source: AnyStateNode; eventType: stri
 /** The professional depth boundary: anything deeper needs an accepted credential (S9). */
 export const HOME_DEPTH_LIMIT_UM = HOME_CAP_UM;
 
-/** S9: the input carries a credential that unlocks professional depth. */
+/**
+ * S9, judged here independently of the machine's policy: the input carries a credential that
+ * unlocks professional depth on the model's pen (serial 1001) at the model's clock: verified,
+ * signed by a maker naming its own key, valid at FACTS_NOW_MS, bound to no pen or to 1001, not
+ * revoked (no list), with every claim the schema requires.
+ */
 export function isCredentialAccepted(input: ControllerInput): boolean {
-  return input.mode === 'pro' && !!input.proCredentialExpected && input.proCredential === input.proCredentialExpected;
+  const credential = input.credential;
+  if (input.mode !== 'pro' || credential === undefined || !credential.token.ok) return false;
+  if (credential.revocations !== null) return false;
+  const { signer, payload } = credential.token;
+  const p = payload as Record<string, unknown>;
+  const nowS = FACTS_NOW_MS / 1000;
+  const pens = p.pens as number[] | undefined;
+  return (
+    signer.keyRoles.includes('maker') &&
+    p.iss === signer.keyId &&
+    ['sub', 'jti', 'name', 'license'].every((claim) => typeof p[claim] === 'string' && p[claim] !== '') &&
+    typeof p.nbf === 'number' &&
+    typeof p.exp === 'number' &&
+    p.nbf <= nowS &&
+    nowS < p.exp &&
+    (pens === undefined || pens.includes(1001))
+  );
+}
+
+/** The credential's depth limit (um) as its claims say, or the professional maximum. */
+function credentialMaxUm(input: ControllerInput): number {
+  const token = input.credential?.token;
+  const claim = token?.ok === true ? (token.payload as { maxDepthUm?: unknown }).maxDepthUm : undefined;
+  return typeof claim === 'number' ? claim : Infinity;
+}
+
+/** The clinic profile document's cap on `area` (um), when a verified profile names one. */
+function profileCapOf(input: ControllerInput, area: string): number | undefined {
+  const token = input.profile?.token;
+  if (token?.ok !== true) return undefined;
+  const document = (token.payload as { profile?: { areaCapsUm?: Record<string, number> } }).profile;
+  return document?.areaCapsUm?.[area];
 }
 
 /** In fault or emergencyStop: the session is over; RESET only resets the pen. */
@@ -278,13 +316,14 @@ export function isLatched(snapshot: ControllerSnapshot): boolean {
 
 /** Highest depth the context may command now, recomputed from policy (S1, S2, S9). */
 function depthBoundUm(input: ControllerInput, c: ControllerContext): number {
-  let bound = modeCapUm(c.mode, c.proUnlocked);
+  let bound = modeCapUm(c.mode, c.unlock !== null);
   if (c.pen !== null) bound = Math.min(bound, c.pen.maxDepthUm);
   if (!isCredentialAccepted(input)) bound = Math.min(bound, HOME_DEPTH_LIMIT_UM);
+  else bound = Math.min(bound, credentialMaxUm(input));
   const current = c.areas.find((a) => a.area === c.currentArea);
   if (current !== undefined) {
     bound = Math.min(bound, areaCapUm(c.mode, current.area), current.planDepthUm, current.capUm);
-    const profileUm = input.profileCapsUm?.[current.area];
+    const profileUm = profileCapOf(input, current.area);
     if (profileUm !== undefined) bound = Math.min(bound, profileUm);
   }
   return bound;
@@ -328,7 +367,16 @@ export function checkInvariants(
   const c = next.context;
   const boundUm = depthBoundUm(input, c);
   if (c.commandedDepthUm > boundUm) violations.push(`S1: commanded ${c.commandedDepthUm} um > cap ${boundUm} um`);
-  if (c.proUnlocked && !isCredentialAccepted(input)) violations.push('S9: unlocked without an accepted credential');
+  if (c.unlock !== null && !isCredentialAccepted(input)) violations.push('S9: unlocked without an accepted credential');
+  if (
+    c.unlock !== null &&
+    previous.context.unlock === null &&
+    event.type === 'ADMISSION_FACTS' &&
+    event.facts.newestRecordAtMs !== null &&
+    event.facts.nowMs < event.facts.newestRecordAtMs
+  ) {
+    violations.push('S9: unlocked with the wall clock behind the records');
+  }
   const budgets = c.settings.budgets;
   c.areas.forEach((area, index) => {
     const before = previous.context.areas[index];
