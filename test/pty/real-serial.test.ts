@@ -67,7 +67,7 @@ describeWithPrograms(['socat'], 'real serial port (pty)', () => {
       db,
       '--json',
     ]);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
     const summary = run.json<{
       outcome: string;
       pen: { cartridgeId: number };
