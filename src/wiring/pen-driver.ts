@@ -13,8 +13,7 @@ export type { ClosablePort } from './host-link.js';
  * time), or a ready link (the link thread of a real port).
  */
 export type LinkSource =
-  | { readonly openPort: () => Promise<ClosablePort> }
-  | { readonly openLink: () => Promise<HostLink> };
+  { readonly openPort: () => Promise<ClosablePort> } | { readonly openLink: () => Promise<HostLink> };
 
 export type PenDriverDeps = LinkSource & {
   readonly clock: Clock;
