@@ -14,7 +14,7 @@ for ((run = 1; run <= runs; run++)); do
   else
     outcome=FAIL
   fi
-  figures="$(grep -E '^(loaded host|frozen host):' "$log.$run" | tr '\n' ' ')"
+  figures="$(sed 's/\x1b\[[0-9;]*m//g' "$log.$run" | grep -E '^(loaded host|frozen host):' | tr '\n' ' ')"
   echo "run $run/$runs: $outcome (load average $(cut -d' ' -f1 /proc/loadavg)) $figures"
 done
 echo "$file: $passed/$runs passed (logs: $log.N)"

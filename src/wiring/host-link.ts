@@ -4,6 +4,8 @@ import { PenLink, type PortLike } from '../transport/index.js';
 
 /** The part of PenLink the driver uses; ThreadLink offers the same across a worker thread. */
 export type HostLink = Pick<PenLink, 'hello' | 'command' | 'realtime' | 'startHeartbeat' | 'on' | 'onLinkDead'> & {
+  /** Ends the link (no heartbeat, nothing written after) but leaves the port open until close (a STOP just written still goes out). */
+  quiet(): void;
   /** Ends the link and closes its port; resolves once the port is closed (never rejects). */
   close(): Promise<void>;
 };
@@ -21,6 +23,7 @@ export function inThreadLink(port: ClosablePort, clock: Clock): HostLink {
     startHeartbeat: (periodMs) => link.startHeartbeat(periodMs),
     on: (event, listener) => link.on(event, listener),
     onLinkDead: (listener) => link.onLinkDead(listener),
+    quiet: () => link.close(),
     close: () => {
       link.close();
       if (!port.isOpen) return Promise.resolve();

@@ -14,6 +14,7 @@ export type ToLinkThread =
   | { readonly op: 'command'; readonly id: number; readonly name: CommandName; readonly payload: unknown }
   | { readonly op: 'realtime'; readonly name: RealtimeName }
   | { readonly op: 'startHeartbeat'; readonly periodMs: number }
+  | { readonly op: 'quiet' }
   | { readonly op: 'close' };
 
 /** A failure crossing the thread boundary: a LinkError (code and dead reason) or a RangeError. */

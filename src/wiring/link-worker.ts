@@ -94,6 +94,9 @@ async function run(port: NonNullable<typeof parentPort>, data: LinkThreadData): 
           if (!liveness.check()) link.hostStalled();
         }, HOST_ALIVE_PERIOD_MS);
         return;
+      case 'quiet':
+        if (tick !== null) clearInterval(tick);
+        return link.close();
       case 'close':
         return void close();
     }

@@ -69,7 +69,7 @@ export class PenDriver {
   /** Fail-safe: STOP at once, then the link goes quiet so the pen's lease lapses too. */
   emergencyQuiet(): void {
     this.link?.realtime('STOP');
-    this.close();
+    this.link?.quiet();
   }
 
   /** Closes the link and its port (a STOP already handed to the link is written first). */

@@ -139,6 +139,12 @@ export class ThreadLink implements HostLink {
     return this.on('linkDead', listener);
   }
 
+  /** The link thread stops its link (no heartbeat, no write) and keeps the port open until close. */
+  quiet(): void {
+    clearInterval(this.stampTimer);
+    this.post({ op: 'quiet' });
+  }
+
   /** Asks the link thread to close the port (requests already posted, a STOP included, go first). */
   close(): Promise<void> {
     if (this.closing !== null) return this.closing;

@@ -23,6 +23,9 @@ const OPEN_OPTIONS = {
   vtime: 0,
 };
 
+/** Longest wait for queued bytes at close, ms. */
+const FLUSH_MS = 100;
+
 /** A port on the link thread: a PortLike the PenLink uses, and its close. */
 export interface ThreadPort extends PortLike {
   close(): Promise<void>;
@@ -64,7 +67,16 @@ export async function openThreadPort(path: string): Promise<ThreadPort> {
       return this;
     },
     close: () => {
-      if (!stream.destroyed) stream.destroy();
+      // NOTE: bytes still queued (a STOP just written) go out first, for at most FLUSH_MS.
+      if (stream.destroyed) return closed;
+      if (stream.writableLength === 0) stream.destroy();
+      else {
+        const flushed = setTimeout(() => stream.destroy(), FLUSH_MS);
+        stream.once('drain', () => {
+          clearTimeout(flushed);
+          stream.destroy();
+        });
+      }
       return closed;
     },
   };
