@@ -41,7 +41,7 @@ describeWithPrograms(['socat'], 'a session on a loaded host (pty)', () => {
     const stalls = Number(/main-thread stalls: (\d+) x/.exec(stderr)?.[1] ?? 0);
     const maxGapMs = session.watch.maxHostGapWhileDrivingMs();
     console.log(
-      `loaded host: ${stalls} stalls of ${STALL_MS} ms; largest gap between host bytes at the pen while driving ${maxGapMs} ms (lease ${LEASE_MS} ms)`,
+      `loaded host: ${stalls} stalls of ${STALL_MS} ms; largest gap between host bytes at the pen while driving ${maxGapMs} ms (lease ${LEASE_MS} ms); rig prioritized: ${session.rigPrioritized}`,
     );
     expect(stalls, stderr).toBeGreaterThanOrEqual(2);
     expect(summary.faults, stdout).toEqual([]);

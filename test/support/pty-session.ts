@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/index.js';
 import { packageRoot } from '../../src/desktop/page-assets.js';
 import { screening, tempDir, writeJson } from './cli.js';
 import { openPtyPair, type PtyPair } from './pty-pair.js';
+import { HOST_NICE, RIG_NICE, trySetNice } from './rig-priority.js';
 
 /** What the pen saw, in its own ticks (device ms): when host bytes arrived, when it made itself safe. */
 export interface PenWatch {
@@ -34,6 +35,8 @@ export interface PtySession {
   readonly child: ChildProcess;
   readonly output: { stdout: string; stderr: string };
   readonly exited: Promise<number | null>;
+  /** Whether the rig (this process's pen, socat) runs above the host's priority. */
+  readonly rigPrioritized: boolean;
   /** Stops the pen, closes its port and the pty pair (idempotent). */
   close(): Promise<void>;
 }
@@ -95,6 +98,8 @@ function watchPen(pen: RealtimePen, port: ReadStream): PenWatch {
 export async function startPtySession(options: PtySessionOptions): Promise<PtySession> {
   const dir = tempDir('mnpen-host-');
   const pair = await openPtyPair(dir);
+  // NOTE: the rig stands for hardware: raised when allowed; the controller child and the load stay at HOST_NICE.
+  const rigPrioritized = trySetNice(0, RIG_NICE) && trySetNice(pair.socat.pid ?? 0, RIG_NICE);
   // NOTE: the pen stands for a microcontroller's UART: its bytes move on this thread's loop (node:tty), not
   // through serialport's thread-pool writes, which a loaded host delays by up to 150 ms (decision 0008).
   const penPort = new ReadStream(openSync(pair.penPath, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK));
@@ -139,6 +144,7 @@ export async function startPtySession(options: PtySessionOptions): Promise<PtySe
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
+  if (rigPrioritized) trySetNice(child.pid ?? 0, HOST_NICE);
   const output = { stdout: '', stderr: '' };
   child.stdout?.setEncoding('utf8').on('data', (text: string) => (output.stdout += text));
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (output.stderr += text));
@@ -154,6 +160,7 @@ export async function startPtySession(options: PtySessionOptions): Promise<PtySe
     child,
     output,
     exited,
+    rigPrioritized,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -161,6 +168,7 @@ export async function startPtySession(options: PtySessionOptions): Promise<PtySe
       pen.stop();
       penPort.destroy();
       await pair.kill();
+      trySetNice(0, HOST_NICE);
     },
   };
 }
