@@ -76,6 +76,26 @@ describe('PenLink heartbeat', () => {
     expect(h.link.realtime('STOP')).toBe(false);
   });
 
+  it('S10: a silent-pen verdict waits for the frames already received (deferVerdict): read in time they keep the link, none kills it', async () => {
+    const rechecks: (() => void)[] = [];
+    const h = await connectedHarness({ deferVerdict: (recheck) => rechecks.push(recheck) });
+    h.link.startHeartbeat(50);
+    h.advance(100);
+    h.pen.silent = true;
+    h.advance(200);
+    expect(h.link.deadReason).toBeNull();
+    expect(rechecks).toHaveLength(1);
+    h.pen.silent = false;
+    h.advance(45);
+    rechecks.shift()!();
+    expect(h.link.deadReason).toBeNull();
+    h.pen.silent = true;
+    h.advance(170);
+    expect(h.link.deadReason).toBeNull();
+    rechecks.shift()!();
+    expect(h.link.deadReason).toBe('HEARTBEAT_TIMEOUT');
+  });
+
   it('stopHeartbeat stops beating and judging: a silent pen then kills nothing', async () => {
     const h = await connectedHarness();
     h.link.startHeartbeat(50);

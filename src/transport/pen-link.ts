@@ -44,6 +44,8 @@ export interface PenLinkInit {
    * link sends no more heartbeats and dies with HOST_STALLED (the pen's lease lapses). Default: always true.
    */
   readonly heartbeatGate?: () => boolean;
+  /** Heartbeat's deferVerdict: on a real event loop `setImmediate`, so a silent-pen verdict waits for the waiting I/O. */
+  readonly deferVerdict?: (recheck: () => void) => void;
 }
 
 const STOP_TYPES: readonly number[] = [MESSAGES.STOP.type, MESSAGES.ESTOP.type];
@@ -109,6 +111,7 @@ export class PenLink {
       },
       lastFrameMs: () => this.lastFrameMs,
       onTimeout: () => this.die('HEARTBEAT_TIMEOUT', true),
+      ...(init.deferVerdict === undefined ? {} : { deferVerdict: init.deferVerdict }),
     });
     this.port.on('data', this.onData);
     this.port.on('close', this.onClose);

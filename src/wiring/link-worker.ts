@@ -45,7 +45,12 @@ async function run(port: NonNullable<typeof parentPort>, data: LinkThreadData): 
     boundMs: HOST_STALL_BOUND_MS,
     stampAgeMs: () => Number(process.hrtime.bigint() - Atomics.load(stamp, 0)) / 1e6,
   });
-  const link = new PenLink({ port: serial, clock, heartbeatGate: () => liveness.check() });
+  const link = new PenLink({
+    port: serial,
+    clock,
+    heartbeatGate: () => liveness.check(),
+    deferVerdict: (recheck) => void setImmediate(recheck),
+  });
   let tick: NodeJS.Timeout | null = null;
   for (const event of REPORTS) {
     link.on(event, (payload: ReportPayloads[typeof event], penSeq: number) =>

@@ -32,6 +32,8 @@ export interface HarnessOptions {
   readonly info?: Partial<Payload<'INFO'>>;
   /** PenLinkInit.heartbeatGate: whether the controller's machine is proven alive before each heartbeat. */
   readonly heartbeatGate?: () => boolean;
+  /** PenLinkInit.deferVerdict: when a silent-pen verdict is checked again. */
+  readonly deferVerdict?: (recheck: () => void) => void;
 }
 
 export function createHarness(options: HarnessOptions = {}): Harness {
@@ -57,6 +59,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     clock,
     ...(options.link ? { options: options.link } : {}),
     ...(options.heartbeatGate ? { heartbeatGate: options.heartbeatGate } : {}),
+    ...(options.deferVerdict ? { deferVerdict: options.deferVerdict } : {}),
   });
   return {
     clock,
