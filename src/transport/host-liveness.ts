@@ -16,11 +16,12 @@ export type HostStall = { readonly kind: 'machineStalled' | 'linkThreadHeld'; re
  * Judges whether the machine is alive before each heartbeat. Latches: once a stall reached the
  * bound it stays stalled, so a machine that wakes up late never renews a lease it should have
  * lost; the pen's own lease then stops the drive.
- * NOTE: checks are counted only from `start` (the heartbeat's start): a stall before any lease
- * is held is not a hazard.
+ * NOTE: nothing is judged before `start` (the first ARM: from then on the pen may hold a lease); a
+ * stall before the drive was ever armed cannot leave it running, and a cold start-up is slow.
  */
 export class HostLiveness {
   private lastCheckMs = -Infinity;
+  private started = false;
   private stallValue: HostStall | null = null;
 
   constructor(private readonly deps: HostLivenessDeps) {}
@@ -30,13 +31,21 @@ export class HostLiveness {
     return this.stallValue;
   }
 
-  /** Starts judging from now (the heartbeat starts). */
+  /** True once judging started. */
+  get isJudging(): boolean {
+    return this.started;
+  }
+
+  /** Starts judging from now (the first ARM); later calls change nothing. */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     this.lastCheckMs = this.deps.clock.nowMs();
   }
 
-  /** True while the machine is alive; false from the first stall at or above the bound on. */
+  /** True while the machine is alive (always before start); false from the first stall at or above the bound on. */
   check(): boolean {
+    if (!this.started) return true;
     if (this.stallValue !== null) return false;
     const nowMs = this.deps.clock.nowMs();
     const heldMs = nowMs - this.lastCheckMs;

@@ -66,6 +66,14 @@ async function run(port: NonNullable<typeof parentPort>, data: LinkThreadData): 
         : `${reason}: ${stall.kind === 'machineStalled' ? 'the machine thread' : 'the host process'} stalled ${Math.round(stall.ms)} ms (bound ${HOST_STALL_BOUND_MS} ms)`;
     post({ op: 'linkDead', reason, detail });
   });
+  const startJudging = (): void => {
+    if (liveness.isJudging) return;
+    liveness.start();
+    // NOTE: checked between heartbeats too, so a stall is latched as soon as it reaches the bound.
+    tick = setInterval(() => {
+      if (!liveness.check()) link.hostStalled();
+    }, HOST_ALIVE_PERIOD_MS);
+  };
   const close = async (): Promise<void> => {
     if (tick !== null) clearInterval(tick);
     link.close();
@@ -81,6 +89,8 @@ async function run(port: NonNullable<typeof parentPort>, data: LinkThreadData): 
           (error: unknown) => post({ op: 'failed', id: message.id, failure: failureOf(error) }),
         );
       case 'command':
+        // NOTE: from the first ARM the pen may hold a lease: from then on every stall counts (S10).
+        if (message.name === 'ARM') startJudging();
         return void link.command(message.name, message.payload as Payload<CommandName>).then(
           (result) => post({ op: 'result', id: message.id, result }),
           (error: unknown) => post({ op: 'failed', id: message.id, failure: failureOf(error) }),
@@ -88,16 +98,11 @@ async function run(port: NonNullable<typeof parentPort>, data: LinkThreadData): 
       case 'realtime':
         return void link.realtime(message.name);
       case 'startHeartbeat':
-        liveness.start();
         try {
           link.startHeartbeat(message.periodMs);
         } catch {
           return; // the link died meanwhile: already reported through linkDead
         }
-        // NOTE: checked between heartbeats too, so a stall is latched as soon as it reaches the bound.
-        tick ??= setInterval(() => {
-          if (!liveness.check()) link.hostStalled();
-        }, HOST_ALIVE_PERIOD_MS);
         return;
       case 'quiet':
         if (tick !== null) clearInterval(tick);
