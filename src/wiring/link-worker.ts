@@ -1,4 +1,5 @@
 // The link thread (worker entry): the pen's serial port, retries and heartbeat, away from the machine thread's pauses.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSystemClock } from '../clock/clock.js';
 import { HOST_ALIVE_PERIOD_MS, HOST_STALL_BOUND_MS } from '../limits/index.js';
@@ -13,6 +14,13 @@ import {
 } from '../transport/index.js';
 import type { FromLinkThread, LinkThreadData, ThreadFailure, ToLinkThread } from './link-thread-messages.js';
 import { openThreadPort, type ThreadPort } from './thread-port.js';
+
+/**
+ * Nice value this thread asks for: above the desktop's ordinary processes, as real-time audio and
+ * printer hosts do. NOTE: only the link thread; the machine thread keeps the ordinary priority, so a
+ * starved machine still loses the lease. Without the right (not root, no CAP_SYS_NICE) it stays at 0.
+ */
+export const LINK_THREAD_NICE = -10;
 
 const REPORTS: readonly ReportEventName[] = ['telemetry', 'status', 'contact', 'fault', 'stopped', 'cartridge'];
 
@@ -30,6 +38,11 @@ function failureOf(error: unknown): ThreadFailure {
  */
 async function run(port: NonNullable<typeof parentPort>, data: LinkThreadData): Promise<void> {
   const post = (message: FromLinkThread): void => port.postMessage(message);
+  try {
+    setPriority(LINK_THREAD_NICE); // pid 0: on Linux this thread only
+  } catch {
+    // not allowed here: the link thread runs at the ordinary priority
+  }
   let serial: ThreadPort;
   try {
     serial = await openThreadPort(data.path);
