@@ -36,6 +36,14 @@ async function runHistory(args: HistoryArgs, out: CommandOutput): Promise<number
     lines.push(
       `#${session.sessionId} ${when} client ${session.clientId}: ${kind}, ${session.outcome ?? 'interrupted (not ended)'}, cartridge ${session.cartridgeId ?? '-'}`,
     );
+    for (const unlock of session.unlocks) {
+      lines.push(
+        `    unlocked by ${unlock.clinicianName} (${unlock.clinicianId}), credential ${unlock.credentialId}, key ${unlock.keyId}, up to ${unlock.maxDepthUm} um`,
+      );
+    }
+    for (const profile of session.profiles) {
+      lines.push(`    clinic profile ${profile.profileId} (${profile.name}) of ${profile.clinicName}, key ${profile.keyId}`);
+    }
     for (const area of session.areas) {
       // NOTE: an interrupted session's passes are its opened ones: each counts (S5).
       const passes = interrupted ? `${area.passesOpened} opened` : `${area.passes}`;
