@@ -42,7 +42,9 @@ async function runHistory(args: HistoryArgs, out: CommandOutput): Promise<number
       );
     }
     for (const profile of session.profiles) {
-      lines.push(`    clinic profile ${profile.profileId} (${profile.name}) of ${profile.clinicName}, key ${profile.keyId}`);
+      lines.push(
+        `    clinic profile ${profile.profileId} (${profile.name}) of ${profile.clinicName}, key ${profile.keyId}, sha256 ${profile.tokenSha256}`,
+      );
     }
     for (const area of session.areas) {
       // NOTE: an interrupted session's passes are its opened ones: each counts (S5).

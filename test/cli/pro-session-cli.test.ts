@@ -231,7 +231,7 @@ describe('S2: a signed clinic profile binds the session, through mnpen session',
       expect.arrayContaining(['DEPTH_CLAMPED_TO_PROFILE_CAP', 'PASSES_CLAMPED_TO_PROFILE_LIMIT']),
     );
     const history = await runCli(['history', '--client', 'profiled', '--db', f.db]);
-    expect(history.stdout).toContain('(Rose face) of Rose Clinic');
+    expect(history.stdout).toMatch(/\(Rose face\) of Rose Clinic, key \S+, sha256 [0-9a-f]{64}/);
   });
 
   it.each(
