@@ -1,6 +1,6 @@
 // The records a session request uses: which database (the real one, or the demo one), the client and its screening.
 import { join } from 'node:path';
-import { demoClient, parseScreening, type Screening } from '../policy/index.js';
+import { demoClient, parseScreeningFile, type Screening } from '../policy/index.js';
 import { openStore, resolveDataDir, StoreError, type Store } from '../store/index.js';
 import { RequestError } from './request-error.js';
 import { StoreSessionRecords } from './store-records.js';
@@ -43,8 +43,8 @@ export function defaultDbPath(dbPath: string | undefined): string {
   return dbPath ?? join(resolveDataDir(process.env), 'mnpen.db');
 }
 
-function checkedScreening(json: unknown, source: string): Screening {
-  const result = parseScreening(json);
+function checkedScreening(json: unknown, source: string, nowMs: number): Screening {
+  const result = parseScreeningFile(json, nowMs);
   if (!result.ok) {
     throw new RequestError(
       `${source}: refused:\n  ${result.errors.map((error) => `${error.field}: ${error.message}`).join('\n  ')}`,
@@ -77,7 +77,7 @@ export function openSessionRecords(options: RecordsOptions): RequestRecords {
   }
   // NOTE: read the screening before opening the database: a bad file must not create one.
   const screening =
-    options.screening === undefined ? null : checkedScreening(options.screening.json, options.screening.source);
+    options.screening === undefined ? null : checkedScreening(options.screening.json, options.screening.source, options.nowMs());
   const realPath = defaultDbPath(options.dbPath);
   const demo = clientId === undefined;
   const path = demo ? join(realPath, '..', DEMO_STORE_FILE_NAME) : realPath;
