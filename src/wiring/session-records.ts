@@ -77,7 +77,9 @@ export function openSessionRecords(options: RecordsOptions): RequestRecords {
   }
   // NOTE: read the screening before opening the database: a bad file must not create one.
   const screening =
-    options.screening === undefined ? null : checkedScreening(options.screening.json, options.screening.source, options.nowMs());
+    options.screening === undefined
+      ? null
+      : checkedScreening(options.screening.json, options.screening.source, options.nowMs());
   const realPath = defaultDbPath(options.dbPath);
   const demo = clientId === undefined;
   const path = demo ? join(realPath, '..', DEMO_STORE_FILE_NAME) : realPath;
