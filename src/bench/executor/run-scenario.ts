@@ -105,6 +105,7 @@ export async function runScenario(ctx: BenchContext, options: RunScenarioOptions
   await runPhase(teardownPhase(ctx.faults !== null, ctx.target !== null), true);
   ctx.fixtures.setLed(false);
   unsubscribe();
+  run.dispose();
   const outcome = runOutcome(phases);
   const error = phases.find((p) => p.error !== null && p.outcome !== 'SKIPPED')?.error ?? null;
   emit({ type: 'run-ended', runId, outcome, error });

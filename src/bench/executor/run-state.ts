@@ -73,8 +73,18 @@ export class RunState {
       points: [],
     }));
     this.nextSampleMs = scenario.series.map(() => ctx.clock.nowMs());
-    signal?.addEventListener('abort', () => this.abort('interrupted by the operator'), { once: true });
+    this.signal = signal;
+    signal?.addEventListener('abort', this.onAbortSignal, { once: true });
     if (signal?.aborted) this.abort('interrupted by the operator');
+  }
+
+  private readonly signal: AbortSignal | undefined;
+  private readonly onAbortSignal = (): void => this.abort('interrupted by the operator');
+
+  /** Stops listening to the run's abort signal (the run is over). */
+  dispose(): void {
+    this.signal?.removeEventListener('abort', this.onAbortSignal);
+    this.tickers.clear();
   }
 
   nowMs(): number {
