@@ -1,7 +1,7 @@
 // The bench scenario format (zod): phases of steps with measurements and validators, after OpenHTF and TestStand.
 import { z } from 'zod';
 import { RIG_FAULT_KINDS } from '../../../sim/fixture-board/index.js';
-import { MESSAGES } from '../../protocol/index.js';
+import { DEPTH_STEP_UM, MESSAGES, STROKE_RANGE_HZ } from '../../protocol/index.js';
 import { parsePlan } from '../../policy/index.js';
 import { SOURCES, SOURCE_NAMES, UNITS } from './sources.js';
 import { hasConsistentMarginal } from './validators.js';
@@ -109,6 +109,26 @@ const step = z.discriminatedUnion('do', [
   }),
   z.strictObject({ do: z.literal('await-session'), timeoutMs: positiveMs.default(600_000) }),
   z.strictObject({
+    do: z.literal('depth-sweep'),
+    /** Deepest depth commanded, um (default: the pen's SKU maximum); every step from 0 to it. */
+    toUm: z.int().min(DEPTH_STEP_UM).max(2500).optional(),
+    stepUm: z.int().min(DEPTH_STEP_UM).max(2500).multipleOf(DEPTH_STEP_UM).default(DEPTH_STEP_UM),
+    settleMs: positiveMs.default(200),
+    samples: z.int().min(1).max(1000).default(8),
+    everyMs: positiveMs.default(10),
+  }),
+  z.strictObject({
+    do: z.literal('rate-sweep'),
+    fromHz: z.int().min(STROKE_RANGE_HZ.min).max(STROKE_RANGE_HZ.max).default(STROKE_RANGE_HZ.min),
+    toHz: z.int().min(STROKE_RANGE_HZ.min).max(STROKE_RANGE_HZ.max).default(STROKE_RANGE_HZ.max),
+    stepHz: z.int().min(1).max(100).default(10),
+    settleMs: positiveMs.default(300),
+    samples: z.int().min(1).max(1000).default(10),
+    everyMs: positiveMs.default(10),
+    /** What measures the rate: the pen's own telemetry, or (target sim) the simulated drive's true rate. */
+    instrument: z.enum(['controller.measuredStrokeHz', 'pen.strokeHz']).default('controller.measuredStrokeHz'),
+  }),
+  z.strictObject({
     do: z.literal('direct'),
     message: z.string(),
     fields: z.record(z.string(), z.int()).default({}),
@@ -116,7 +136,15 @@ const step = z.discriminatedUnion('do', [
 ]);
 
 /** Step kinds that need the controller (executed through a BenchTarget). */
-export const CONTROLLER_STEPS = ['connect', 'command', 'session', 'await-session', 'direct'] as const;
+export const CONTROLLER_STEPS = [
+  'connect',
+  'command',
+  'session',
+  'await-session',
+  'direct',
+  'depth-sweep',
+  'rate-sweep',
+] as const;
 /** Step kinds done by a hand: the emulated bench's back door, or a person at a real bench. */
 export const HAND_STEPS = ['press-estop', 'release-estop', 'place-block', 'remove-block', 'calibrate-gauge'] as const;
 
@@ -212,6 +240,14 @@ function checkScenario(s: Scenario, ctx: Ctx): void {
         });
       }
       if (st.do === 'session') checkPlan(st.plan, [...path, 'plan'], ctx);
+      if (st.do === 'rate-sweep' && st.fromHz > st.toHz)
+        ctx.addIssue({ code: 'custom', path: [...path, 'toHz'], message: 'toHz must not be below fromHz' });
+      if (st.do === 'rate-sweep' && st.instrument === 'pen.strokeHz' && simOnly)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'instrument'],
+          message: 'pen.strokeHz needs a simulated target: targets must be [sim]',
+        });
       if (st.do === 'direct') checkDirect(st.message, st.fields, path, ctx);
     });
     for (const [name, count] of declared) {

@@ -6,7 +6,7 @@ export type Unit = (typeof UNITS)[number];
 
 /**
  * Where a source's value comes from: the bench's own fixtures (always there), the simulated pen's
- * sensors and physics (target sim only), or the pen as reported through the controller (part B).
+ * sensors and physics (target sim only), or the pen as reported through the controller.
  */
 export type SourceNeed = 'fixture' | 'simulated-pen' | 'controller';
 
@@ -50,6 +50,17 @@ export const SOURCES = {
   'controller.measuredDepthUm': source('um', 'number', 'controller', "pen's depth encoder, from telemetry"),
   'controller.commandedDepthUm': source('um', 'number', 'controller', "pen's depth setpoint, from telemetry"),
   'controller.measuredStrokeHz': source('Hz', 'number', 'controller', "pen's measured stroke rate, from telemetry"),
+  'sweep.depthMeanErrorUm': source(
+    'um',
+    'number',
+    'controller',
+    'depth sweep: mean |gauge - commanded| over its steps',
+  ),
+  'sweep.depthMaxErrorUm': source('um', 'number', 'controller', 'depth sweep: largest |gauge - commanded|'),
+  'sweep.depthPoints': source('count', 'number', 'controller', 'depth sweep: commanded depths measured'),
+  'sweep.rateMeanErrorHz': source('Hz', 'number', 'controller', 'stroke-rate sweep: mean |measured - commanded|'),
+  'sweep.rateMaxErrorHz': source('Hz', 'number', 'controller', 'stroke-rate sweep: largest |measured - commanded|'),
+  'sweep.ratePoints': source('count', 'number', 'controller', 'stroke-rate sweep: commanded rates measured'),
   'direct.answer': source(
     'text',
     'text',
