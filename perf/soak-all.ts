@@ -31,10 +31,16 @@ export function parseSoakArgs(args: readonly string[]): {
 function crashHarness(trials: number): { passed: boolean; lines: string[] } {
   const run = spawnSync('npx', ['vitest', 'run', 'src/store/crash-harness.test.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, MNPEN_CRASH_TRIALS: String(trials), MNPEN_CRASH_WAL_TRIALS: String(Math.ceil(trials / 4)) },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      MNPEN_CRASH_TRIALS: String(trials),
+      MNPEN_CRASH_WAL_TRIALS: String(Math.ceil(trials / 4)),
+    },
     encoding: 'utf8',
   });
-  const output = `${run.stdout}\n${run.stderr}`;
+  // NOTE: vitest colours its output; the summary lines are matched with the escapes removed.
+  const output = `${run.stdout}\n${run.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
   const lines = output.split('\n').filter((line) => /^(crash harness:|-wal deleted after a kill:)/.test(line.trim()));
   return { passed: run.status === 0, lines: lines.map((line) => line.trim()) };
 }
