@@ -1,6 +1,6 @@
 // Public surface of the durable records: open the store, verify it, its types and errors, the data directory.
 export { openStore, openStoreInDataDir, type StoreOptions } from './store.js';
-export { openRecords } from './open-records.js';
+export { openRecords, resolveRecordsTarget } from './open-records.js';
 export {
   DATABASE_URL_ENV,
   DEFAULT_PG_TIMEOUT_MS,
@@ -8,6 +8,7 @@ export {
   openPgStore,
   pgStatus,
   redactUrl,
+  verifyPgRecords,
   type PgStatus,
   type PgStoreOptions,
 } from './pg/open.js';

@@ -4,7 +4,7 @@ import { StoreError } from './errors.js';
 import { claimCartridge, currentCartridge, guardSession, heldSession } from './session-writes.js';
 import type { OpenedPass, PassResult } from './types.js';
 import { requireCount } from './validate.js';
-import { statement, type SqlConnection } from './sql.js';
+import { statement } from './sql.js';
 
 interface PassRow {
   session_id: number;

@@ -7,7 +7,7 @@ import { STORE_APPLICATION_ID } from '../schema.js';
 import { RecordStore, type StoreOptions } from '../store.js';
 import type { Store } from '../types.js';
 import { requireInteger } from '../validate.js';
-import type { VerifyReport } from '../verify.js';
+import type { ChainAnchor, VerifyReport } from '../verify.js';
 import { PgConnection } from './connection.js';
 import { asPgStoreError } from './errors.js';
 import { PG_LATEST_SCHEMA_VERSION, PG_MIGRATIONS, PG_SESSION_SQL } from './schema.js';
@@ -224,6 +224,25 @@ export function pgStatus(url: string, options: PgStoreOptions = {}): PgStatus {
     };
   } catch (error) {
     throw asPgStoreError(error, `cannot read the status of ${where}`, where);
+  } finally {
+    client.close();
+  }
+}
+
+/** Walks the chain of the records at `url` (read-only, no open-time check): `mnpen db verify`. */
+export function verifyPgRecords(
+  url: string,
+  anchors: readonly ChainAnchor[] = [],
+  options: PgStoreOptions = {},
+): VerifyReport {
+  const { client, connection, where } = connect(url, options);
+  try {
+    const database = inspect(connection, where);
+    if (database.kind === 'foreign') throw new StoreError('FOREIGN', `${database.why}; left unchanged`);
+    if (database.kind === 'empty') throw new StoreError('MISSING_FILE', `${where} holds no mnpen records`);
+    return verifyPg(connection, anchors);
+  } catch (error) {
+    throw asPgStoreError(error, `cannot verify ${where}`, where);
   } finally {
     client.close();
   }
