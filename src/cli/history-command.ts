@@ -65,7 +65,7 @@ Usage:
   mnpen history [--client ID] [--db PATH] [--json]
 
   --client ID            only this client's sessions
-  --db PATH              database file (default: $MNPEN_DATA_DIR/mnpen.db)
+  --db PATH|URL          database file or postgres:// URL (default: $MNPEN_DATABASE_URL, else $MNPEN_DATA_DIR/mnpen.db)
   --json                 JSON array instead of a table
 `;
 

@@ -86,7 +86,7 @@ Signed documents (mnpen keys, mnpen credential, mnpen profile):
   A wall clock earlier than the newest record refuses the session (CLOCK_BEHIND_RECORDS).
 
 Records:
-  --db PATH              database file (default: $MNPEN_DATA_DIR/mnpen.db, MNPEN_DATA_DIR default ./data)
+  --db PATH|URL          database file or postgres:// URL (default: $MNPEN_DATABASE_URL, else $MNPEN_DATA_DIR/mnpen.db)
   --client ID            pseudonymous client id (1-64 characters); required on a real pen
   --screening FILE       screening answers (JSON), recorded for --client
   --patch-test           a patch-test session: one small area, low depth, one pass

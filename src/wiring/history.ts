@@ -1,5 +1,5 @@
 // The records a clinic reads back: every session of a client (or all), with areas, outcome and cartridge.
-import { openStore, StoreError, type SessionRecord } from '../store/index.js';
+import { isPostgresUrl, openRecords, redactUrl, StoreError, type SessionRecord } from '../store/index.js';
 import { RequestError } from './request-error.js';
 import { defaultDbPath } from './session-records.js';
 
@@ -13,9 +13,10 @@ export function readHistory(dbPath: string | undefined, clientId: string | undef
   const path = defaultDbPath(dbPath);
   let store;
   try {
-    store = openStore(path, { access: 'read' });
+    store = openRecords(path, { access: 'read' });
   } catch (error) {
-    if (error instanceof StoreError) throw new RequestError(`database ${path}: ${error.message}`);
+    if (error instanceof StoreError)
+      throw new RequestError(`database ${isPostgresUrl(path) ? redactUrl(path) : path}: ${error.message}`);
     throw error;
   }
   try {

@@ -1,7 +1,15 @@
 // The records a session request uses: which database (the real one, or the demo one), the client and its screening.
 import { join } from 'node:path';
 import { demoClient, parseScreeningFile, type Screening } from '../policy/index.js';
-import { openStore, resolveDataDir, StoreError, type Store } from '../store/index.js';
+import {
+  isPostgresUrl,
+  openRecords,
+  redactUrl,
+  resolveDataDir,
+  resolveRecordsTarget,
+  StoreError,
+  type Store,
+} from '../store/index.js';
 import { RequestError } from './request-error.js';
 import { StoreSessionRecords } from './store-records.js';
 
@@ -31,16 +39,19 @@ export interface RequestRecords {
 /** Opens the database at `path` (StoreError -> RequestError, exit 2: the file is left untouched). */
 export function openRecordsStore(path: string, nowMs: () => number): Store {
   try {
-    return openStore(path, { nowMs });
+    return openRecords(path, { nowMs });
   } catch (error) {
-    if (error instanceof StoreError) throw new RequestError(`database ${path}: ${error.message} (file left untouched)`);
+    if (error instanceof StoreError) {
+      const where = isPostgresUrl(path) ? redactUrl(path) : path;
+      throw new RequestError(`database ${where}: ${error.message} (left untouched)`);
+    }
     throw error;
   }
 }
 
-/** The default database path: `--db`, else `$MNPEN_DATA_DIR/mnpen.db`. */
+/** The records: `--db` (path or `postgres://` URL), else `$MNPEN_DATABASE_URL`, else `$MNPEN_DATA_DIR/mnpen.db`. */
 export function defaultDbPath(dbPath: string | undefined): string {
-  return dbPath ?? join(resolveDataDir(process.env), 'mnpen.db');
+  return resolveRecordsTarget(process.env, dbPath);
 }
 
 function checkedScreening(json: unknown, source: string, nowMs: number): Screening {
@@ -82,7 +93,9 @@ export function openSessionRecords(options: RecordsOptions): RequestRecords {
       : checkedScreening(options.screening.json, options.screening.source, options.nowMs());
   const realPath = defaultDbPath(options.dbPath);
   const demo = clientId === undefined;
-  const path = demo ? join(realPath, '..', DEMO_STORE_FILE_NAME) : realPath;
+  // NOTE: demo clients never reach a shared server: a demo run uses the demo file in the data directory.
+  const demoBeside = isPostgresUrl(realPath) ? join(resolveDataDir(process.env), 'mnpen.db') : realPath;
+  const path = demo ? join(demoBeside, '..', DEMO_STORE_FILE_NAME) : realPath;
   const store = openRecordsStore(path, options.nowMs);
   try {
     const id = demo ? `${DEMO_CLIENT_PREFIX}-${options.nowMs().toString(36)}` : clientId;
