@@ -19,4 +19,5 @@ export {
   type RealtimeName,
 } from './link-types.js';
 export type { LinkEventName, LinkListeners, ReportEventName, ReportPayloads } from './link-events.js';
+export { REPORT_EVENTS } from './link-events.js';
 export { seqDistance } from './command-window.js';
