@@ -20,7 +20,7 @@ export class DeskSimulation {
   private firmware: PenFirmware | null = null;
   private readonly watch: DeskWatch;
 
-  constructor(options: PenSimulationOptions, startMs: number, observer: DeskPenObserver) {
+  constructor(options: PenSimulationOptions, startMs: number, observer: DeskPenObserver, injectionIds: () => number) {
     const clock = options.clock ?? new VirtualClock();
     clock.advanceTo(Math.max(clock.nowMs(), startMs));
     this.simulation = PenSimulation.create({
@@ -29,8 +29,12 @@ export class DeskSimulation {
       createFirmware: (hardware, deviceClock) => (this.firmware = createPenFirmware(hardware, deviceClock)),
     });
     const simulation = this.simulation;
-    this.watch = new DeskWatch(simulation.pen, simulation.faults, () => this.diagnostics(), (outcome) =>
-      observer.injection(outcome),
+    this.watch = new DeskWatch(
+      simulation.pen,
+      simulation.faults,
+      () => this.diagnostics(),
+      (outcome) => observer.injection(outcome),
+      injectionIds,
     );
     const watch = this.watch;
     simulation.observe({

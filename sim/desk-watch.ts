@@ -14,7 +14,6 @@ const MAX_WATCHES = 8;
  */
 export class DeskWatch {
   private readonly watches: InjectionWatch[] = [];
-  private nextInjectionId = 1;
   private punctureCount = 0;
   private lastStrokeCount = 0;
 
@@ -23,6 +22,8 @@ export class DeskWatch {
     private readonly faults: FaultInjector,
     private readonly diagnostics: () => FirmwareDiagnostics,
     private readonly onOutcome: (outcome: InjectionOutcome) => void,
+    /** Numbers injections (one sequence per desk, over several pens). */
+    private readonly nextInjectionId: () => number = counter(),
   ) {}
 
   /** Strokes the motor made while the tip touched skin, times the cartridge's needles, so far (physics). */
@@ -34,7 +35,7 @@ export class DeskWatch {
   inject(spec: FaultSpec, nowMs: number): InjectionOutcome {
     this.faults.inject(spec);
     const watch = new InjectionWatch(
-      this.nextInjectionId++,
+      this.nextInjectionId(),
       spec.kind,
       nowMs,
       this.pen.hardware,
@@ -66,4 +67,10 @@ export class DeskWatch {
     this.lastStrokeCount = strokes;
     if (newStrokes > 0 && skin.isInContact) this.punctureCount += newStrokes * (cartridge.read()?.needleCount ?? 0);
   }
+}
+
+/** 1, 2, 3, ... */
+export function counter(): () => number {
+  let next = 1;
+  return () => next++;
 }

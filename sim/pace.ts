@@ -1,7 +1,7 @@
 // How fast virtual time runs for a simulated session watched by a person: real time, ten times it, or as fast as the CPU goes.
-/** Virtual-time speeds a front end may choose: 1x and 10x real time, or as fast as possible. */
-export const SIM_SPEEDS = ['1x', '10x', 'max'] as const;
-export type SimSpeed = (typeof SIM_SPEEDS)[number];
+import type { SimSpeed } from './speeds.js';
+
+export { SIM_SPEEDS, type SimSpeed } from './speeds.js';
 
 /** Virtual ms stepped at most per turn of the event loop at `max` (the page's timers get a turn between). */
 const MAX_CHUNK_MS = 20;

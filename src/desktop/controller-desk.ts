@@ -1,5 +1,6 @@
 // Controller mode: plan sessions on the one session runner with the simulated pen, the page's hand (or the scripted one) as operator.
 import { DeskSimulation } from '../../sim/desk-simulation.js';
+import { counter } from '../../sim/desk-watch.js';
 import type { InjectionOutcome } from '../../sim/injection-watch.js';
 import { SimulationPace } from '../../sim/pace.js';
 import { SeededRandom, drawPenDefaults, type FaultSpec } from '../../sim/index.js';
@@ -78,6 +79,7 @@ export class ControllerDesk implements DeskHandler {
   private deskMs = 0;
   private readonly sku: 'home' | 'pro';
   private readonly serialNumber: number;
+  private readonly injectionIds = counter();
 
   private constructor(private readonly options: ControllerDeskOptions) {
     this.sku = options.sku ?? options.plan.mode;
@@ -107,7 +109,11 @@ export class ControllerDesk implements DeskHandler {
   }
 
   /** The running (or last) session's runner and pen, for tests and the benchmark. */
-  get current(): { readonly runner: SessionRunner | null; readonly pen: DeskSimulation | null; readonly running: boolean } {
+  get current(): {
+    readonly runner: SessionRunner | null;
+    readonly pen: DeskSimulation | null;
+    readonly running: boolean;
+  } {
     return { runner: this.run?.runner ?? null, pen: this.run?.desk ?? null, running: this.run?.running ?? false };
   }
 
@@ -237,7 +243,7 @@ export class ControllerDesk implements DeskHandler {
         drive: {
           createSimulation: (simulationOptions) => {
             const sku = options.sku === undefined ? simulationOptions.sku : options.sku === 'pro' ? Sku.PRO : Sku.HOME;
-            run.desk = new DeskSimulation({ ...simulationOptions, sku }, startMs, observer);
+            run.desk = new DeskSimulation({ ...simulationOptions, sku }, startMs, observer, this.injectionIds);
             return run.desk.simulation;
           },
           // NOTE: the page's hand acts through the runner attached below; the scripted hand is the CLI's.
@@ -297,7 +303,10 @@ export class ControllerDesk implements DeskHandler {
     } catch (error) {
       historyText = `history not readable: ${(error as Error).message}`;
     }
-    this.note('DESK_END', `session ${run.number}: ${summary.outcome}${summary.outcomeReason ? ` (${summary.outcomeReason})` : ''}`);
+    this.note(
+      'DESK_END',
+      `session ${run.number}: ${summary.outcome}${summary.outcomeReason ? ` (${summary.outcomeReason})` : ''}`,
+    );
     this.broadcastEnd({
       type: 'end',
       number: run.number,

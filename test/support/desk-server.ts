@@ -36,10 +36,10 @@ export const TEST_PLAN = {
 /** A controller-mode desk on the demo database of a fresh temporary directory (no client: a demo client per session). */
 export async function startTestControllerDesk(
   assets: PageAssets = TEST_ASSETS,
-  plan: unknown = TEST_PLAN,
+  plan: { readonly json: unknown; readonly source: string } = { json: TEST_PLAN, source: 'test-plan.json' },
 ): Promise<{ desk: ControllerDesk; dbPath: string }> {
   const dbPath = join(tempDir('mnpen-desk-controller-'), 'mnpen.db');
-  const request = { plan: { json: plan, source: 'test-plan.json' }, patchTest: false, dbPath };
+  const request = { plan, patchTest: false, dbPath };
   const desk = await ControllerDesk.start({ request, plan: checkedPlan(request), seed: 3, assets });
   return { desk, dbPath };
 }

@@ -1,7 +1,7 @@
 // Every message between the desktop page and its server, as zod schemas both sides validate with: requests (page to server) and reports (server to page).
 import * as z from 'zod';
 import type { FaultSpec } from '../../../sim/faults.js';
-import { SIM_SPEEDS } from '../../../sim/pace.js';
+import { SIM_SPEEDS } from '../../../sim/speeds.js';
 import { FAULT_KINDS, FAULT_PARAMETERS, type FaultKind, type FaultParameter } from './fault-options.js';
 
 /** Version of this message set; the welcome carries it and the page refuses another. */
