@@ -1,9 +1,13 @@
 // Controller mode over real sockets: a plan session started by a websocket client on the one runner, its reports, bad messages and a burst that change nothing.
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControllerDesk } from '../../src/desktop/controller-desk.js';
 import type { SessionMessage } from '../../src/desktop/shared/messages.js';
-import { TestClient, startTestControllerDesk } from '../support/desk-server.js';
+import { ControllerDesk as Desk } from '../../src/desktop/controller-desk.js';
+import { checkedPlan } from '../../src/wiring/session-request.js';
+import { tempDir } from '../support/cli.js';
+import { TEST_ASSETS, TEST_PLAN, TestClient, startTestControllerDesk } from '../support/desk-server.js';
 
 let desk: ControllerDesk;
 const clients: TestClient[] = [];
@@ -83,15 +87,44 @@ describe('controller mode', () => {
     }
     await page.waitFor(() => lastSession(page)?.areas[0]?.locked === true, 10_000);
     expect(lastSession(page)?.areas[0]).toMatchObject({ passes: 2, passLimit: 2, lockReason: 'PASS_LIMIT_REACHED' });
-    expect(page.ofType('event').some((event) => event.kind === 'area' && event.name === 'PASS_LIMIT_REACHED')).toBe(true);
+    expect(page.ofType('event').some((event) => event.kind === 'area' && event.name === 'PASS_LIMIT_REACHED')).toBe(
+      true,
+    );
     await page.waitFor(() => page.ofType('status').at(-1)?.motorOn === false);
     expect(desk.current.pen?.pen.hardware.motor.commandHz).toBe(0);
     page.send({ type: 'contact', id: 5, on: true, area: 'forehead' });
-    await page.waitFor(() => page.ofType('event').some((event) => event.kind === 'refusal' && event.name === 'AREA_LOCKED'));
+    await page.waitFor(() =>
+      page.ofType('event').some((event) => event.kind === 'refusal' && event.name === 'AREA_LOCKED'),
+    );
     page.send({ type: 'stop', id: 6 });
     await page.waitFor(() => page.ofType('end').length === 1, 10_000);
     expect(page.ofType('end')[0]).toMatchObject({ outcome: 'aborted', outcomeReason: 'OPERATOR_STOP' });
   }, 60_000);
+
+  it('refuses a session as the CLI does: a client without a record and no screening is not started, nothing recorded', async () => {
+    const request = {
+      plan: { json: TEST_PLAN, source: 'test-plan.json' },
+      patchTest: false,
+      dbPath: join(tempDir('mnpen-desk-refusal-'), 'mnpen.db'),
+      clientId: 'C77',
+    };
+    const named = await Desk.start({ request, plan: checkedPlan(request), seed: 3, assets: TEST_ASSETS });
+    try {
+      const server = named.deskServer;
+      const page = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+      clients.push(page);
+      page.send({ type: 'start', id: 1, operator: 'scripted', speed: 'max' });
+      await page.waitFor(() => page.ofType('end').length === 1);
+      expect(page.ofType('end')[0]).toMatchObject({ outcome: 'not started' });
+      expect(page.ofType('end')[0]?.summaryText).toContain(
+        '--screening FILE is required: client C77 has no record yet',
+      );
+      expect(named.current.runner).toBeNull();
+      expect(page.ofType('event').some((event) => event.name === 'DESK_REFUSED')).toBe(true);
+    } finally {
+      await named.stop();
+    }
+  });
 
   it('S4: malformed, unknown, invalid and out-of-place messages get error replies and change nothing', async () => {
     const page = await client();
