@@ -10,6 +10,18 @@ const PERIOD_MS = 2;
 
 const FACTORS: Record<Exclude<SimSpeed, 'max'>, number> = { '1x': 1, '10x': 10 };
 
+/** Real time as the pace reads it (tests give their own). */
+export interface RealTime {
+  nowMs(): number;
+  /** Resolves after about `ms` of real time (0: the next turn of the event loop, after pending I/O). */
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_TIME: RealTime = {
+  nowMs: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => (ms === 0 ? setImmediate(resolve) : setTimeout(resolve, ms))),
+};
+
 /**
  * Hands out virtual ms to step as real time passes. The speed may change at any time; virtual
  * time never jumps (a change re-bases the pace at the current virtual time). Never blocks:
@@ -17,12 +29,16 @@ const FACTORS: Record<Exclude<SimSpeed, 'max'>, number> = { '1x': 1, '10x': 10 }
  */
 export class SimulationPace {
   private speedValue: SimSpeed;
-  private baseRealMs = performance.now();
+  private baseRealMs: number;
   private baseVirtualMs = 0;
   private virtualMs = 0;
 
-  constructor(speed: SimSpeed) {
+  constructor(
+    speed: SimSpeed,
+    private readonly real: RealTime = REAL_TIME,
+  ) {
     this.speedValue = speed;
+    this.baseRealMs = real.nowMs();
   }
 
   get speed(): SimSpeed {
@@ -31,7 +47,7 @@ export class SimulationPace {
 
   set speed(speed: SimSpeed) {
     this.speedValue = speed;
-    this.baseRealMs = performance.now();
+    this.baseRealMs = this.real.nowMs();
     this.baseVirtualMs = this.virtualMs;
   }
 
@@ -40,15 +56,20 @@ export class SimulationPace {
     for (;;) {
       const speed = this.speedValue;
       if (speed === 'max') {
-        await new Promise((resolve) => setImmediate(resolve));
+        await this.real.sleep(0);
         return MAX_CHUNK_MS;
       }
-      const dueMs = this.baseVirtualMs + Math.floor((performance.now() - this.baseRealMs) * FACTORS[speed]);
+      const dueMs = this.baseVirtualMs + Math.floor((this.real.nowMs() - this.baseRealMs) * FACTORS[speed]);
       // NOTE: a machine that cannot keep up drops the backlog (over 1 s of real time) instead of racing to catch up.
       if (dueMs - this.virtualMs > 1000 * FACTORS[speed]) this.speed = speed;
       else if (dueMs > this.virtualMs) return Math.min(dueMs - this.virtualMs, 10 * FACTORS[speed] * PERIOD_MS);
-      await new Promise((resolve) => setTimeout(resolve, PERIOD_MS));
+      await this.real.sleep(PERIOD_MS);
     }
+  }
+
+  /** Virtual ms stepped since the pace started. */
+  get steppedMs(): number {
+    return this.virtualMs;
   }
 
   stepped(ms: number): void {
