@@ -77,6 +77,8 @@ export class ControllerDesk implements DeskHandler {
   private run: DeskRun | null = null;
   private sessions = 0;
   private deskMs = 0;
+  /** The simulated wall clock after the last session (ms since epoch): the next one starts no earlier. */
+  private nextWallMs = 0;
   private readonly sku: 'home' | 'pro';
   private readonly serialNumber: number;
   private readonly injectionIds = counter();
@@ -228,6 +230,9 @@ export class ControllerDesk implements DeskHandler {
     this.run = run;
     const { options } = this;
     const startMs = this.deskMs + SESSION_GAP_MS;
+    // NOTE: a session's records run on its simulated wall clock (start + virtual time), ahead of the real one at 10x
+    // or max: the next session starts after it, or its own records would refuse it (CLOCK_BEHIND_RECORDS).
+    const atMs = Math.max(Date.now(), this.nextWallMs);
     const observer = {
       transmitted: (bytes: Uint8Array, atMs: number) => this.feed.record(bytes, atMs, 'toHost'),
       received: (bytes: Uint8Array, atMs: number) => this.feed.record(bytes, atMs, 'toPen'),
@@ -239,6 +244,7 @@ export class ControllerDesk implements DeskHandler {
       pen: {
         kind: 'sim',
         seed: options.seed,
+        atMs,
         ...(options.cartridgeId === undefined ? {} : { cartridgeId: options.cartridgeId }),
         drive: {
           createSimulation: (simulationOptions) => {
@@ -253,7 +259,10 @@ export class ControllerDesk implements DeskHandler {
         },
       },
     }).then(
-      (report) => this.ended(run, report),
+      (report) => {
+        this.nextWallMs = atMs + ((run.desk?.nowMs ?? startMs) - startMs) + SESSION_GAP_MS;
+        this.ended(run, report);
+      },
       (error: unknown) => this.notStarted(run, error),
     );
     return { ok: true, detail: `session ${number} starting (${operator}, ${speed})` };
@@ -295,7 +304,6 @@ export class ControllerDesk implements DeskHandler {
   }
 
   private ended(run: DeskRun, report: SessionReport): void {
-    this.finishRun(run);
     const { summary } = report;
     let historyText: string;
     try {
@@ -303,10 +311,12 @@ export class ControllerDesk implements DeskHandler {
     } catch (error) {
       historyText = `history not readable: ${(error as Error).message}`;
     }
+    this.takeMachineEvents(run);
     this.note(
       'DESK_END',
       `session ${run.number}: ${summary.outcome}${summary.outcomeReason ? ` (${summary.outcomeReason})` : ''}`,
     );
+    this.finishRun(run);
     this.broadcastEnd({
       type: 'end',
       number: run.number,
@@ -321,9 +331,9 @@ export class ControllerDesk implements DeskHandler {
 
   /** The request was refused before anything reached the pen (bad input, a records problem), as the CLI refuses it. */
   private notStarted(run: DeskRun, error: unknown): void {
-    this.finishRun(run);
     const message = error instanceof Error ? error.message : String(error);
     this.note('DESK_REFUSED', `session ${run.number} not started: ${message}`.slice(0, 200));
+    this.finishRun(run);
     this.broadcastEnd({
       type: 'end',
       number: run.number,
@@ -371,9 +381,7 @@ export class ControllerDesk implements DeskHandler {
     const run = this.run;
     const nowMs = this.nowMs();
     const runner = run?.runner ?? null;
-    if (run !== null && runner !== null) {
-      for (const event of run.events.take(runner.context, nowMs)) this.feed.note(event);
-    }
+    if (run !== null) this.takeMachineEvents(run);
     const figures = this.publisher.flush(nowMs);
     for (const outcome of this.injections.values()) server.broadcast(injectionMessage(outcome), false);
     this.injections.clear();
@@ -381,6 +389,12 @@ export class ControllerDesk implements DeskHandler {
     if (!run.running) run.endReported = true;
     if (runner !== null) server.broadcast(this.sessionMessage(run, runner, nowMs), run.running);
     if (run.desk !== null) server.broadcast(penStatus(run.desk, figures), run.running);
+  }
+
+  /** The machine's new decisions into the feed (in order with the pen's events). */
+  private takeMachineEvents(run: DeskRun): void {
+    if (run.runner === null) return;
+    for (const event of run.events.take(run.runner.context, this.nowMs())) this.feed.note(event);
   }
 
   private sessionMessage(run: DeskRun, runner: SessionRunner, atMs: number): SessionMessage {
