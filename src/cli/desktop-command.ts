@@ -17,7 +17,9 @@ import {
 
 interface DesktopArgs {
   /** Pen-only mode: the serial port; controller mode: the session's inputs. */
-  readonly mode: { readonly kind: 'pen-only'; readonly path: string } | { readonly kind: 'controller'; readonly inputs: SessionInputArgs };
+  readonly mode:
+    | { readonly kind: 'pen-only'; readonly path: string }
+    | { readonly kind: 'controller'; readonly inputs: SessionInputArgs };
   /** The pen model; in controller mode default the plan's mode. */
   readonly sku: 'home' | 'pro' | undefined;
   readonly seed: number;

@@ -118,8 +118,11 @@ export function sessionRequestInputs(args: SessionInputArgs): Omit<SessionReques
   };
 }
 
-
-type InputFlagValues = { [K in keyof typeof SESSION_INPUT_OPTIONS]?: (typeof SESSION_INPUT_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type InputFlagValues = {
+  [K in keyof typeof SESSION_INPUT_OPTIONS]?: (typeof SESSION_INPUT_OPTIONS)[K]['type'] extends 'boolean'
+    ? boolean
+    : string;
+};
 
 /** Checks the session-input flags as `mnpen session` does (every error names the flag). */
 export function sessionInputArgs(values: InputFlagValues, planPath: string): SessionInputArgs {

@@ -96,7 +96,13 @@ export function openSessionRecords(options: RecordsOptions): RequestRecords {
     } else if (store.getClient(id) === null) {
       throw new RequestError(`--screening FILE is required: client ${id} has no record yet`);
     }
-    return { store, path, clientId: id, records: new StoreSessionRecords(store, options.nowMs), close: () => store.close() };
+    return {
+      store,
+      path,
+      clientId: id,
+      records: new StoreSessionRecords(store, options.nowMs),
+      close: () => store.close(),
+    };
   } catch (error) {
     store.close();
     if (error instanceof StoreError) throw new RequestError(`database ${path}: ${error.message}`);

@@ -75,8 +75,16 @@ describe('controller mode', () => {
     // A second session right after: its simulated wall clock starts after the first's records.
     page.send({ type: 'start', id: 2, operator: 'scripted', speed: 'max' });
     await page.waitFor(() => page.ofType('end').length === 2, 60_000);
-    expect(page.ofType('end')[1], page.ofType('end')[1]?.summaryText).toMatchObject({ number: 2, outcome: 'completed' });
-    expect(page.ofType('end')[1]?.historyText.split('\n').filter((line) => line.startsWith('#')).length).toBe(1);
+    expect(page.ofType('end')[1], page.ofType('end')[1]?.summaryText).toMatchObject({
+      number: 2,
+      outcome: 'completed',
+    });
+    expect(
+      page
+        .ofType('end')[1]
+        ?.historyText.split('\n')
+        .filter((line) => line.startsWith('#')).length,
+    ).toBe(1);
   }, 90_000);
 
   it('S5: holds on an area are its passes; at the limit the area locks with PASS_LIMIT_REACHED and the motor is off; STOP ends it aborted', async () => {
