@@ -95,8 +95,11 @@ export class DeskPen {
       ...(options.batteryPercent === undefined ? {} : { batteryPercent: options.batteryPercent }),
     });
     this.faults = new FaultInjector(this.pen, this.link, random.derive(3), () => this.simMs);
-    this.watch = new DeskWatch(this.pen, this.faults, () => this.diagnostics(), (outcome) =>
-      this.observer.injection(outcome),
+    this.watch = new DeskWatch(
+      this.pen,
+      this.faults,
+      () => this.diagnostics(),
+      (outcome) => this.observer.injection(outcome),
     );
     this.port = options.port;
     this.port.on('data', this.onData);
@@ -205,5 +208,4 @@ export class DeskPen {
       if (forHost !== null) this.transmit(forHost, this.simMs);
     }
   }
-
 }
