@@ -91,7 +91,7 @@ describeWithPrograms(['chromium'], 'controller mode page in Chromium', () => {
     expect(browser.errors).toEqual([]);
   });
 
-  it('S5 S13: holds on the forehead are its passes until the pass limit locks it (PASS_LIMIT_REACHED, motor off); STOP by key aborts', async () => {
+  it('S5 S8 S13: holds on the forehead are its passes until the pass limit locks it (PASS_LIMIT_REACHED, motor off); STOP by key aborts', async () => {
     const { page } = browser;
     await startHandSession();
     for (let pass = 0; pass < 4; pass++) await glide('forehead');
