@@ -5,7 +5,9 @@ import { MachineEvents, statePath } from './session-view.js';
 
 type Context = ControllerSnapshot['context'];
 
-function context(parts: Partial<Record<'refusals' | 'clamps' | 'stops' | 'faults' | 'areas', unknown[]>>): Context {
+function context(
+  parts: Partial<Record<'refusals' | 'clamps' | 'stops' | 'faults' | 'areas', readonly unknown[]>>,
+): Context {
   return { refusals: [], clamps: [], stops: [], faults: [], areas: [], ...parts } as unknown as Context;
 }
 

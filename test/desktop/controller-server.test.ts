@@ -114,6 +114,18 @@ describe('controller mode', () => {
     expect(page.ofType('end')[0]).toMatchObject({ outcome: 'aborted', outcomeReason: 'OPERATOR_STOP' });
   }, 60_000);
 
+  it('the speed of a running session changes on request: a scripted session started at 1x finishes at max', async () => {
+    const page = await client();
+    page.send({ type: 'start', id: 1, operator: 'scripted', speed: '1x' });
+    await page.waitFor(() => lastSession(page)?.running === true, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    page.send({ type: 'speed', id: 2, speed: 'max' });
+    await page.waitFor(() => page.ofType('ack').some((ack) => ack.id === 2 && ack.request === 'speed'));
+    await page.waitFor(() => page.ofType('end').length === 1, 60_000);
+    expect(page.ofType('end')[0]).toMatchObject({ outcome: 'completed' });
+    expect(lastSession(page)?.speed).toBe('max');
+  }, 90_000);
+
   it('refuses a session as the CLI does: a client without a record and no screening is not started, nothing recorded', async () => {
     const request = {
       plan: { json: TEST_PLAN, source: 'test-plan.json' },
