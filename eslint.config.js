@@ -30,7 +30,7 @@ const LAYERS = {
   bench: ['limits', 'protocol', 'policy', 'sim'],
   'desktop-shared': ['limits', 'sim'],
   page: ['desktop-shared'],
-  desktop: ['limits', 'protocol', 'sim', 'desktop-shared'],
+  desktop: ['limits', 'protocol', 'policy', 'sim', 'wiring', 'desktop-shared'],
   cli: ['wiring', 'trust', 'policy', 'store', 'bench', 'desktop'],
   perf: [
     'limits',

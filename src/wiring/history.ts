@@ -25,3 +25,38 @@ export function readHistory(dbPath: string | undefined, clientId: string | undef
     store.close();
   }
 }
+
+/** The sessions as `mnpen history` prints them (one line per session, one per area and refusal). */
+export function formatHistory(sessions: readonly SessionRecord[], clientId: string | undefined): string {
+  if (sessions.length === 0) {
+    return clientId === undefined ? 'no sessions recorded' : `no sessions recorded for client ${clientId}`;
+  }
+  const lines: string[] = [];
+  for (const session of sessions) {
+    const when = new Date(session.startedAtMs).toISOString().replace('.000Z', 'Z');
+    const kind = session.isPatchTest ? 'patch test' : `${session.mode} session`;
+    const interrupted = session.endedAtMs === null;
+    lines.push(
+      `#${session.sessionId} ${when} client ${session.clientId}: ${kind}, ${session.outcome ?? 'interrupted (not ended)'}, cartridge ${session.cartridgeId ?? '-'}`,
+    );
+    for (const unlock of session.unlocks) {
+      lines.push(
+        `    unlocked by ${unlock.clinicianName} (${unlock.clinicianId}), credential ${unlock.credentialId}, key ${unlock.keyId}, up to ${unlock.maxDepthUm} um`,
+      );
+    }
+    for (const profile of session.profiles) {
+      lines.push(
+        `    clinic profile ${profile.profileId} (${profile.name}) of ${profile.clinicName}, key ${profile.keyId}, sha256 ${profile.tokenSha256}`,
+      );
+    }
+    for (const area of session.areas) {
+      // NOTE: an interrupted session's passes are its opened ones: each counts (S5).
+      const passes = interrupted ? `${area.passesOpened} opened` : `${area.passes}`;
+      lines.push(
+        `    ${area.area.padEnd(11)} ${String(area.depthUm).padStart(5)} um  passes ${passes}/${area.passLimit}  strokes ${area.strokes}  punctures ${area.punctures}`,
+      );
+    }
+    for (const refusal of session.refusals) lines.push(`    refused [${refusal.reason}] ${refusal.detail}`);
+  }
+  return lines.join('\n');
+}

@@ -31,6 +31,8 @@ export interface RecordsOptions {
 
 export interface RequestRecords {
   readonly store: Store;
+  /** The database file: the real one, or the demo one beside it. */
+  readonly path: string;
   readonly clientId: string;
   readonly records: StoreSessionRecords;
   close(): void;
@@ -109,7 +111,13 @@ export function openSessionRecords(options: RecordsOptions): RequestRecords {
     } else if (store.getClient(id) === null) {
       throw new RequestError(`--screening FILE is required: client ${id} has no record yet`);
     }
-    return { store, clientId: id, records: new StoreSessionRecords(store, options.nowMs), close: () => store.close() };
+    return {
+      store,
+      path,
+      clientId: id,
+      records: new StoreSessionRecords(store, options.nowMs),
+      close: () => store.close(),
+    };
   } catch (error) {
     store.close();
     if (error instanceof StoreError) throw new RequestError(`database ${path}: ${error.message}`);
