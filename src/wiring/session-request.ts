@@ -103,6 +103,9 @@ export function checkedPlan(request: Pick<SessionRequest, 'plan' | 'modeOverride
   return result.plan;
 }
 
+/** How long after its newest record a simulated session without --at starts, when the records are ahead of the wall clock. */
+export const SIM_RESTART_GAP_MS = 1000;
+
 /**
  * Runs one requested session to its end. Throws RequestError for bad input (nothing sent to the
  * pen, nothing recorded) and PortOpenError when the pen's port cannot be opened.
@@ -111,7 +114,7 @@ export async function runSessionRequest(request: SessionRequest): Promise<Sessio
   const plan = checkedPlan(request);
   const trust = loadSessionTrust(request.trust ?? {});
   const pen = request.pen;
-  const startedAtMs = pen.kind === 'sim' ? (pen.atMs ?? Date.now()) : Date.now();
+  let startedAtMs = pen.kind === 'sim' ? (pen.atMs ?? Date.now()) : Date.now();
   let virtualElapsedMs = (): number => 0;
   const records = openSessionRecords({
     dbPath: request.dbPath,
@@ -121,6 +124,12 @@ export async function runSessionRequest(request: SessionRequest): Promise<Sessio
     nowMs: () => (pen.kind === 'sim' ? startedAtMs + virtualElapsedMs() : Date.now()),
   });
   try {
+    if (pen.kind === 'sim' && pen.atMs === undefined) {
+      // NOTE: a simulated session runs ahead of the wall clock (virtual time); without --at, the simulated
+      // world's clock goes on from its records, so a second run is not taken for a clock set back (S9).
+      const newestMs = records.store.newestRecordAtMs();
+      if (newestMs !== null && newestMs >= startedAtMs) startedAtMs = newestMs + SIM_RESTART_GAP_MS;
+    }
     const input: ControllerInput = {
       plan,
       mode: plan.mode,
