@@ -33,6 +33,7 @@ export async function openControllerSimBench(scenario: Scenario, seed: number): 
     clock: simulation.clock,
     openPort: () => openPenPort({ kind: 'sim', simulation }),
     nowMs: () => wallStartMs + simulation.nowMs - virtualStartMs,
+    issuesCredentials: true,
   });
   return {
     ...bench,

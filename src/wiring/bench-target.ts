@@ -17,9 +17,11 @@ import { HEARTBEAT_PERIOD_MS, SESSION_TELEMETRY_HZ } from '../limits/index.js';
 import type { ControllerEvent, OperatorEvent } from '../machine/index.js';
 import { demoClient } from '../policy/index.js';
 import { Fault, MESSAGES, PenState, Reason, Sku, codeName, type CommandName, type Payload } from '../protocol/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { DATA_DIR_ENV, openStore, type Store } from '../store/index.js';
 import { PenLink } from '../transport/index.js';
+import { BenchCredentialIssuer } from './bench-credentials.js';
 import { SessionRunner, type ClosablePort } from './session-runner.js';
+import { loadSessionTrust, type SessionTrust } from './session-trust.js';
 import { StoreSessionRecords } from './store-records.js';
 
 /** Client ids of the bench's sessions start with this (a fresh client per session, in the run's own database). */
@@ -35,6 +37,12 @@ export interface RunnerBenchTargetOptions {
   readonly openPort: () => Promise<ClosablePort>;
   /** Wall-clock time for the records and the admission rules, ms since epoch. */
   readonly nowMs: () => number;
+  /**
+   * The simulated bench: a throwaway maker key for this run issues the credentials scenarios ask
+   * for, and the run's own data directory (its trust file trusts only that key) gives the default
+   * trust file and revocation list. Otherwise: MNPEN_DATA_DIR's, as for `mnpen session`.
+   */
+  readonly issuesCredentials?: boolean;
 }
 
 const OPERATOR_EVENTS: Record<ControllerCommand, OperatorEvent> = {
@@ -83,13 +91,15 @@ export class RunnerBenchTarget implements BenchTarget {
   private runnerShut = false;
   private sessionCount = 0;
   private readingsValue: ControllerReadings = NO_READINGS;
-  private lastEnd: SessionEnd | null = null;
+  private lastSessionEnd: SessionEnd | null = null;
   private readonly storeDir = mkdtempSync(join(tmpdir(), 'mnpen-bench-records-'));
   private readonly store: Store;
   private closed = false;
+  private readonly issuer: BenchCredentialIssuer | null;
 
   constructor(private readonly options: RunnerBenchTargetOptions) {
     this.store = openStore(join(this.storeDir, 'bench.db'), { nowMs: options.nowMs });
+    this.issuer = options.issuesCredentials === true ? new BenchCredentialIssuer(join(this.storeDir, 'data')) : null;
   }
 
   async connect(_timeoutMs: number): Promise<DeviceUnderTest> {
@@ -103,8 +113,7 @@ export class RunnerBenchTarget implements BenchTarget {
     if (this.port === null || this.info === null)
       throw new Error('the controller is not connected (a connect step first)');
     if (this.runner !== null && !this.runner.hasEnded) throw new Error('a session is already running');
-    if (request.unlockCredential !== undefined)
-      throw new Error('a professional unlock on the bench is not supported: run home-mode plans');
+    const trust = this.sessionTrust(request, this.info);
     await this.endSession();
     this.closeBenchLink();
     const clientId = `${BENCH_CLIENT_PREFIX}-${++this.sessionCount}`;
@@ -113,7 +122,7 @@ export class RunnerBenchTarget implements BenchTarget {
     for (const area of request.plan.areas) this.store.recordPatchTest(clientId, client.patchTestDoneAtMs, area.area);
     const port = this.port;
     const runner = new SessionRunner(
-      { plan: request.plan, mode: request.plan.mode, areaOrder: 'operator', clientId, isPatchTest: false },
+      { plan: request.plan, mode: request.plan.mode, areaOrder: 'operator', clientId, isPatchTest: false, ...trust },
       {
         clock: this.options.clock,
         openPort: async () => lent(port),
@@ -129,9 +138,11 @@ export class RunnerBenchTarget implements BenchTarget {
       end = {
         outcome: result.end.outcome,
         reasons: [...summary.refusals, ...summary.clamps, ...summary.stops, ...summary.faults].map((e) => e.reason),
+        refusals: summary.refusals.map((e) => e.reason),
+        unlock: summary.unlock,
         passesByArea: Object.fromEntries(summary.areas.map((a) => [a.area, a.passes])),
       };
-      this.lastEnd = end;
+      this.lastSessionEnd = end;
       return end;
     });
     runner.start();
@@ -207,8 +218,8 @@ export class RunnerBenchTarget implements BenchTarget {
     return runner.context.areas.find((entry) => entry.area === area)?.passes ?? 0;
   }
 
-  lastOutcome(): string | null {
-    return this.lastEnd?.outcome ?? null;
+  lastEnd(): SessionEnd | null {
+    return this.lastSessionEnd;
   }
 
   async close(): Promise<void> {
@@ -223,6 +234,21 @@ export class RunnerBenchTarget implements BenchTarget {
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     this.store.close();
     rmSync(this.storeDir, { recursive: true, force: true });
+  }
+
+  /**
+   * The session's signed documents, read and verified through the controller's loader (as
+   * `mnpen session --credential ...`); a bench-issued credential is signed first. Throws
+   * RequestError for a missing or unreadable file: the session is not started.
+   */
+  private sessionTrust(request: SessionRequest, info: Payload<'INFO'>): SessionTrust {
+    const env = this.issuer === null ? process.env : { ...process.env, [DATA_DIR_ENV]: this.issuer.dataDir };
+    if (request.issueCredential !== undefined) {
+      if (this.issuer === null) throw new Error('a bench-issued credential needs the simulated bench');
+      const credentialPath = this.issuer.issue(request.issueCredential, info.serialNumber, this.options.nowMs());
+      return loadSessionTrust({ credentialPath, trustPath: this.issuer.trustPath }, env);
+    }
+    return request.documents === undefined ? {} : loadSessionTrust(request.documents, env);
   }
 
   /** Shuts the last session's runner down once its session ended (or at close), keeping its final snapshot for passes(). */

@@ -26,6 +26,8 @@ describe('mnpen bench', () => {
       'pass-limit',
       'power-cut-time-to-safe',
       'power-cut',
+      'pro-credential-refusals',
+      'pro-credential-unlock',
       'rate-accuracy',
       'stop-time-to-safe',
       'stroke-rate-in-session',

@@ -1,7 +1,7 @@
 // The bench end to end on the simulated pen and the emulated fixture board: the library passes, faults fail, records hold.
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests break parsed scenarios one field at a time */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -22,6 +22,8 @@ import {
 import type { SimBench } from '../../src/bench/sim-bench.js';
 import { openControllerSimBench } from '../../src/wiring/bench-benches.js';
 import { describeWithPrograms } from '../support/system-programs.js';
+import { credentialClaims, namedKey, trustFileJson, type NamedKey } from '../support/trust-fixtures.js';
+import { signToken } from '../../src/trust/index.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const schemaFile = join(ROOT, 'docs/bench-record.schema.json');
@@ -72,14 +74,14 @@ const valueIn = (record: BenchRecord, name: string) =>
   measurementsOf(record).find((m) => m.name === name)?.value as number;
 
 describe('bench library on the simulated target', () => {
-  it('S1 S5 S7 S10 S12 S13 S17 S18: every bundled scenario, its repeats included, passes on the simulated pen and the emulated bench', () => {
+  it('S1 S5 S7 S9 S10 S12 S13 S17 S18: every bundled scenario, its repeats included, passes on the simulated pen and the emulated bench', () => {
     expect(runnable.map((l) => l.scenario.id).sort()).toEqual(
       libraryFiles()
         .map((f) => f.replace(/^.*\/|\.yaml$/g, ''))
         .sort(),
     );
     const invariants = new Set(runnable.flatMap((l) => l.scenario.verifies.invariants));
-    for (const id of ['S1', 'S5', 'S7', 'S10', 'S12', 'S13', 'S17', 'S18']) expect(invariants, id).toContain(id);
+    for (const id of ['S1', 'S5', 'S7', 'S9', 'S10', 'S12', 'S13', 'S17', 'S18']) expect(invariants, id).toContain(id);
     expect(recordsOf('estop-time-to-safe')).toHaveLength(10);
     for (const record of library) {
       const failed = measurementsOf(record).filter((m) => m.outcome === 'FAIL');
@@ -184,11 +186,96 @@ describe('bench library on the simulated target', () => {
     expect(session.steps[0]!.detail).toMatch(/^completed; passes: cheeks 6; reasons: PASS_LIMIT_REACHED/);
   });
 
+  it('S9: a pro plan with a valid bench-issued credential reaches 1.0 mm on the gauge; the record names the unlock', () => {
+    const [record] = recordsOf('pro-credential-unlock');
+    expect(valueIn(record!, 'gauge_max_um')).toBeGreaterThan(980);
+    expect(valueIn(record!, 'unlocked_depth_um')).toBe(1500);
+    const session = record!.phases.find((p) => p.id === 'session')!;
+    expect(session.steps.find((s) => s.do === 'await-session')!.detail).toMatch(
+      /^completed; passes: cheeks 2; .*unlocked by Bench Clinician \(bench-clinician\), credential bench-credential-1 of Bench maker \(throwaway, this run\), up to 1500 um$/,
+    );
+    expect(record!.events).toContainEqual(expect.objectContaining({ event: 'pro-unlocked' }));
+  });
+
+  it("S9: a pro plan without a credential, with another pen's or an expired one is refused with its reason; the gauge never past 250 um", () => {
+    const [record] = recordsOf('pro-credential-refusals');
+    const reasons = {
+      missing: 'PRO_CREDENTIAL_MISSING',
+      'wrong-pen': 'PRO_CREDENTIAL_WRONG_PEN',
+      expired: 'PRO_CREDENTIAL_EXPIRED',
+    };
+    for (const [phaseId, reason] of Object.entries(reasons)) {
+      const phase = record!.phases.find((p) => p.id === phaseId)!;
+      const value = (name: string) => phase.measurements.find((m) => m.name === name)!.value;
+      expect(value('refusals'), phaseId).toBe(reason);
+      expect(value('gauge_max_um') as number, phaseId).toBeLessThanOrEqual(250);
+    }
+    const gauge = record!.series.find((entry) => entry.name === 'gauge_depth')!;
+    const deepest = Math.max(...gauge.points.map(([, um]) => um ?? 0));
+    expect(deepest).toBeLessThanOrEqual(250);
+    expect(record!.events.filter((e) => e.event === 'session-refused').map((e) => e.detail)).toEqual(
+      Object.values(reasons),
+    );
+  });
+
   it('S18: the record names the pen the controller connected to and the direct answer it got', () => {
     const [record] = recordsOf('limiter-bypass');
     expect(record!.deviceUnderTest.serialNumber).toEqual(expect.any(Number));
     expect(record!.deviceUnderTest.cartridgeId).toEqual(expect.any(Number));
     expect(measurementsOf(record!).find((m) => m.name === 'answer')!.value).toBe('ACK DEPTH_CLAMPED_TO_SKU_MAX');
+  });
+});
+
+describe('signed documents named by a scenario', () => {
+  /** pro-credential-unlock with its credential and trust file given as files beside the scenario. */
+  function withDocuments(trustKeys: readonly NamedKey[], signer: NamedKey, trustText?: string): BenchScenario {
+    const dir = mkdtempSync(join(tmpdir(), 'mnpen-bench-docs-'));
+    mkdirSync(join(dir, 'documents'));
+    const nowS = Math.floor(Date.now() / 1000);
+    const claims = credentialClaims(signer.key, { iat: nowS - 86_400, nbf: nowS - 86_400, exp: nowS + 30 * 86_400 });
+    writeFileSync(
+      join(dir, 'documents', 'ada.jwt'),
+      signToken('credential', { ...claims, maxDepthUm: 1500 }, signer.key),
+    );
+    writeFileSync(join(dir, 'documents', 'trust.json'), trustText ?? JSON.stringify(trustFileJson(trustKeys)));
+    const scenario = structuredClone(resolveScenario('pro-credential-unlock').scenario) as Record<string, any>;
+    const step = scenario.phases[1].steps[0];
+    delete step.credential;
+    Object.assign(step, { credential: 'documents/ada.jwt', trust: 'documents/trust.json' });
+    const file = join(dir, 'pro-files.json');
+    writeFileSync(file, JSON.stringify(scenario));
+    return loadScenarioFile(file);
+  }
+
+  it('S9: a credential and trust file beside the scenario, read through the session loader, unlock the pro plan', async () => {
+    const maker = namedKey('Acme Pens', ['maker']);
+    const record = await runOnce(withDocuments([maker], maker));
+    expectValidRecord(record);
+    expect(record.outcome, record.error ?? '').toBe('PASS');
+    const awaited = record.phases[2]!.steps.find((s) => s.do === 'await-session')!;
+    expect(awaited.detail).toMatch(
+      /unlocked by Dr\. Ada Lovelace \(clin-042\), credential .* of Acme Pens, up to 1500 um$/,
+    );
+  });
+
+  it('S9: a credential signed by a maker the trust file does not hold is refused (PRO_CREDENTIAL_UNKNOWN_KEY): FAIL, never deeper than 250 um', async () => {
+    const record = await runOnce(withDocuments([namedKey('Acme Pens', ['maker'])], namedKey('Rogue', ['maker'])));
+    expect(record.outcome).toBe('FAIL');
+    const failed = measurementsOf(record)
+      .filter((m) => m.outcome === 'FAIL')
+      .map((m) => m.name);
+    expect(failed).toEqual(['gauge_max_um', 'outcome', 'unlocked', 'unlocked_depth_um', 'passes']);
+    expect(valueIn(record, 'gauge_max_um')).toBeLessThanOrEqual(250);
+    expect(record.phases[2]!.steps.find((s) => s.do === 'await-session')!.detail).toContain(
+      'PRO_CREDENTIAL_UNKNOWN_KEY',
+    );
+  });
+
+  it('a trust file that is not one is a bench ERROR naming it; nothing is treated', async () => {
+    const maker = namedKey('Acme Pens', ['maker']);
+    const record = await runOnce(withDocuments([maker], maker, '{"version": 1, "keys": "none"}'));
+    expect(record.outcome).toBe('ERROR');
+    expect(record.error).toMatch(/--trust: .*trust\.json/);
   });
 });
 

@@ -1,6 +1,6 @@
 // The device under test as the controller sees it: what the executor's controller steps need, implemented on the session runner (src/wiring/bench-target.ts).
 import type { Plan } from '../../policy/index.js';
-import type { CONTROLLER_COMMANDS } from '../scenarios/scenario-schema.js';
+import type { CONTROLLER_COMMANDS, ISSUED_CREDENTIAL_PENS } from '../scenarios/scenario-schema.js';
 
 /** An operator command the bench gives through the controller. */
 export type ControllerCommand = (typeof CONTROLLER_COMMANDS)[number];
@@ -17,11 +17,40 @@ export interface DeviceUnderTest {
   readonly cartridgeId: number | null;
 }
 
+/** Signed document files a session is given, absolute paths (as `mnpen session --credential ...`). */
+export interface SessionDocuments {
+  readonly credentialPath?: string;
+  readonly profilePath?: string;
+  readonly trustPath?: string;
+  readonly revocationsPath?: string;
+}
+
+/** A credential the simulated bench issues for the session with its throwaway maker key. */
+export interface IssuedCredentialRequest {
+  /** Bound to the pen on the bench (its serial from INFO), or to another pen. */
+  readonly pens: (typeof ISSUED_CREDENTIAL_PENS)[number];
+  /** Deepest depth it unlocks, um; absent: the professional maximum. */
+  readonly maxDepthUm?: number;
+  /** true: its validity ended a day before the session. */
+  readonly expired: boolean;
+}
+
 export interface SessionRequest {
   /** A plan that passed parsePlan (the scenario loader checked it). */
   readonly plan: Plan;
-  /** Professional unlock credential, read from the environment variable the scenario names. */
-  readonly unlockCredential?: string;
+  /** Credential, profile, trust file and revocation list files, verified through the controller's loader. */
+  readonly documents?: SessionDocuments;
+  /** A credential the bench issues (the simulated target only); not with `documents`. */
+  readonly issueCredential?: IssuedCredentialRequest;
+}
+
+/** A professional unlock the machine granted (S9), as its summary names it. */
+export interface SessionUnlock {
+  readonly clinicianId: string;
+  readonly clinicianName: string;
+  readonly credentialId: string;
+  readonly keyName: string;
+  readonly maxDepthUm: number;
 }
 
 export interface SessionEnd {
@@ -29,6 +58,10 @@ export interface SessionEnd {
   readonly outcome: string;
   /** Reason codes of the refusals, clamps, stops and faults, in order. */
   readonly reasons: readonly string[];
+  /** Reason codes of the refusals alone, in order. */
+  readonly refusals: readonly string[];
+  /** The professional unlock granted at admission, or null. */
+  readonly unlock: SessionUnlock | null;
   readonly passesByArea: Readonly<Record<string, number>>;
 }
 
@@ -84,8 +117,8 @@ export interface BenchTarget {
   readings(): ControllerReadings;
   /** Passes the machine counted on `area` in the current or last session; null before any session. */
   passes(area: string): number | null;
-  /** Outcome of the last session that ended, null while none has. */
-  lastOutcome(): string | null;
+  /** The last session that ended, null while none has. */
+  lastEnd(): SessionEnd | null;
   /** Ends any session (STOP) and closes the link. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 // The executor's controller steps: connect, operator commands, plan sessions with the arm as the hand, direct pen commands, depth and stroke-rate sweeps.
-import { parsePlan } from '../../policy/index.js';
-import type { ScenarioStep } from '../scenarios/scenario-schema.js';
-import type { BenchTarget, SessionHandle } from './bench-target.js';
+import { dirname, resolve } from 'node:path';
+import { depthMmToUm, parsePlan, type Plan } from '../../policy/index.js';
+import { documentFiles, type ScenarioStep } from '../scenarios/scenario-schema.js';
+import type { BenchTarget, SessionEnd, SessionHandle, SessionRequest } from './bench-target.js';
 import { BenchSetupError, BenchTimeoutError, type RunState, type SweepPoint } from './run-state.js';
 import { SessionHand } from './session-hand.js';
 
@@ -78,14 +79,8 @@ async function startSession(
   if (sessions.has(run)) throw new BenchSetupError('a session is running: await-session first');
   const parsed = parsePlan(step.plan);
   if (!parsed.ok) throw new BenchSetupError('the plan does not pass the plan rules');
-  let unlockCredential: string | undefined;
-  if (step.unlockCredentialEnv !== undefined) {
-    unlockCredential = process.env[step.unlockCredentialEnv];
-    if (unlockCredential === undefined || unlockCredential.length === 0)
-      throw new Error(`the environment variable ${step.unlockCredentialEnv} (the unlock credential) is not set`);
-  }
   const handle = await run.settle(
-    target.startSession({ plan: parsed.plan, ...(unlockCredential === undefined ? {} : { unlockCredential }) }),
+    target.startSession(sessionRequest(run, parsed.plan, step)),
     SESSION_START_MS,
     'session start',
   );
@@ -104,6 +99,34 @@ async function startSession(
   return awaitSession(run, step.timeoutMs);
 }
 
+/** The plan with its signed documents: file paths resolved from the scenario's folder, or a credential the bench issues. */
+function sessionRequest(run: RunState, plan: Plan, step: Extract<ScenarioStep, { do: 'session' }>): SessionRequest {
+  const { credential } = step;
+  if (typeof credential === 'object') {
+    const { maxDepthMm, pens, expired } = credential.issue;
+    return {
+      plan,
+      issueCredential: { pens, expired, ...(maxDepthMm === undefined ? {} : { maxDepthUm: depthMmToUm(maxDepthMm) }) },
+    };
+  }
+  const files = documentFiles(step);
+  if (files.length === 0) return { plan };
+  const base = run.scenarioFile === null ? process.cwd() : dirname(run.scenarioFile);
+  const documents: Record<string, string> = {};
+  for (const { field, path } of files) documents[`${field}Path`] = resolve(base, path);
+  return { plan, documents };
+}
+
+/** The session step's record detail: outcome, passes, reasons, and the unlock when one was granted. */
+function endDetail(end: SessionEnd): string {
+  const passes = Object.entries(end.passesByArea).map(([area, n]) => `${area} ${n}`);
+  const unlock =
+    end.unlock === null
+      ? ''
+      : `; unlocked by ${end.unlock.clinicianName} (${end.unlock.clinicianId}), credential ${end.unlock.credentialId} of ${end.unlock.keyName}, up to ${end.unlock.maxDepthUm} um`;
+  return `${end.outcome}; passes: ${passes.join(', ') || 'none'}${end.reasons.length === 0 ? '' : `; reasons: ${end.reasons.join(', ')}`}${unlock}`;
+}
+
 async function awaitSession(run: RunState, timeoutMs: number): Promise<string> {
   const running = sessions.get(run);
   if (running === undefined)
@@ -113,9 +136,14 @@ async function awaitSession(run: RunState, timeoutMs: number): Promise<string> {
   if (!held) throw new BenchTimeoutError(`the session did not end within ${timeoutMs} ms`);
   stopSessionHand(run);
   const end = handle.end!;
+  if (end.unlock !== null)
+    run.note(
+      'pro-unlocked',
+      `${end.unlock.clinicianId}, credential ${end.unlock.credentialId}, ${end.unlock.maxDepthUm} um`,
+    );
+  if (end.refusals.length > 0) run.note('session-refused', end.refusals.join(', '));
   run.note('session-ended', end.outcome);
-  const passes = Object.entries(end.passesByArea).map(([area, n]) => `${area} ${n}`);
-  return `${end.outcome}; passes: ${passes.join(', ') || 'none'}${end.reasons.length === 0 ? '' : `; reasons: ${end.reasons.join(', ')}`}`;
+  return endDetail(end);
 }
 
 /** A direct command that must be ACKed (a sweep's set-up), else the sweep is a bench ERROR. */

@@ -79,7 +79,7 @@ export async function runScenario(ctx: BenchContext, options: RunScenarioOptions
   const startedAt = new Date();
   const runId = `${scenario.id}-${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-r${options.repeatIndex}`;
   const emit = (event: BenchEvent): void => options.onEvent?.(event);
-  const run = new RunState(ctx, scenario, options.signal);
+  const run = new RunState(ctx, scenario, options.signal, options.file);
   const benchStartMs = run.nowMs();
   emit({ type: 'run-started', runId, scenario: scenario.id, repeat: options.repeatIndex, seed: options.seed });
   const unsubscribe = ctx.fixtures.onEstop((pressed) => run.onEstop(pressed));

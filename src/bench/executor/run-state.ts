@@ -62,6 +62,8 @@ export class RunState {
     readonly ctx: BenchContext,
     readonly scenario: Scenario,
     signal: AbortSignal | undefined,
+    /** The scenario's file (its folder resolves the document paths), null for one built in memory. */
+    readonly scenarioFile: string | null = null,
   ) {
     this.series = scenario.series.map((entry) => ({
       name: entry.name,
@@ -223,7 +225,13 @@ export class RunState {
     if (target === null) throw new BenchSetupError(`${source} needs the controller`);
     const readings = target.readings();
     const controllerReaders: Record<string, () => Reading> = {
-      'controller.outcome': () => target.lastOutcome(),
+      'controller.outcome': () => target.lastEnd()?.outcome ?? null,
+      'controller.refusals': () => target.lastEnd()?.refusals.join(',') ?? null,
+      'controller.proUnlocked': () => {
+        const end = target.lastEnd();
+        return end === null ? null : end.unlock !== null;
+      },
+      'controller.unlockMaxDepthUm': () => target.lastEnd()?.unlock?.maxDepthUm ?? null,
       'controller.passes': () => target.passes(area ?? ''),
       'controller.penState': () => readings.penState,
       'controller.faultCode': () => readings.faultCode,
