@@ -1,6 +1,7 @@
 // Entry of one benchmark child process: runs the named benchmark and prints its result as one JSON line.
 import { measureDecode } from './codec.js';
 import { measureDashboard, type DashboardOptions } from './dashboard.js';
+import { measureDeskController, type DeskControllerOptions } from './desk-controller.js';
 import { measureFirmata } from './firmata.js';
 import { measurePenSafety } from './pen-safety.js';
 import { measureReaction, type ReactionOptions } from './reaction.js';
@@ -35,6 +36,7 @@ const BENCHMARKS: Readonly<Record<BenchmarkName, (options: never) => unknown>> =
   sim: (options: { warmSessions: number; seed: number }) => measureSimSpeed(options.warmSessions, options.seed),
   soak: (options: SoakOptions) => runSoak(options),
   dashboard: (options: DashboardOptions) => measureDashboard(options),
+  deskController: (options: DeskControllerOptions) => measureDeskController(options),
   pen: () => measurePenSafety(),
 };
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** Marks the result line among anything else a child prints. */
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
-export type BenchmarkName = 'codec' | 'reaction' | 'sim' | 'soak' | 'dashboard' | 'pen';
+export type BenchmarkName = 'codec' | 'reaction' | 'sim' | 'soak' | 'dashboard' | 'deskController' | 'pen';
 
 export interface CodecOptions {
   readonly runs: number;

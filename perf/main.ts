@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform } from 'node:os';
 import { buildDesktopPage, runChild, runChildrenInSequence, type CodecRun } from './children.js';
 import type { DashboardRun } from './dashboard.js';
+import type { DeskControllerRun } from './desk-controller.js';
 import { formatPenSafety, type PenSafetyRun } from './pen-safety.js';
 import type { ReactionOptions, ReactionRun } from './reaction.js';
 import { DASHBOARD_BOUNDARIES, buildFigures, checkTargets, formatTable } from './report.js';
@@ -28,6 +29,7 @@ const PLANS = {
       telemetryMsPerFault: 50,
       flowSeconds: 2,
     },
+    deskController: { children: 1, pairs: 1 },
   },
   full: {
     codec: { runs: 7, durationMs: 700 },
@@ -44,6 +46,7 @@ const PLANS = {
       telemetryMsPerFault: 50,
       flowSeconds: 10,
     },
+    deskController: { children: 3, pairs: 4 },
   },
 } as const;
 
@@ -79,6 +82,12 @@ async function runAll(mode: Mode) {
     progress(`dashboard attached vs detached, real time, Chromium: run ${index + 1}/${dashboardChildren}`);
     return runChild<DashboardRun>('dashboard', dashboardOptions);
   });
+  const deskController = await runChildrenInSequence(plan.deskController.children, (index) => {
+    progress(
+      `desk controller mode attached vs detached, as fast as possible: run ${index + 1}/${plan.deskController.children}`,
+    );
+    return runChild<DeskControllerRun>('deskController', { pairs: plan.deskController.pairs });
+  });
   progress('pen safety: STOP races, lease, realtime flood, limiter, tick allocation');
   const pen = await runChild<PenSafetyRun>('pen', {}, { exposeGc: true });
   progress('startup (tsx, then esbuild bundle)');
@@ -102,6 +111,7 @@ async function runAll(mode: Mode) {
     startupTsx,
     startupBundle,
     dashboard,
+    deskController,
     wire: wireFloor(),
     pen,
   };

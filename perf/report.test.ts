@@ -71,8 +71,26 @@ const raw: RawResults = {
   startupTsx: [startup(420), startup(400), startup(410)],
   startupBundle: [startup(190), startup(180), startup(185)],
   dashboard: [dashboardRun(100, 400, 120, 300), dashboardRun(110, 900, 100, 450), skippedDashboard],
+  deskController: [
+    {
+      attachedSpeedFactors: [80, 90, 70],
+      detachedSpeedFactors: [100, 100, 90],
+      reportsPerSession: [150, 140, 160],
+      reportsPerVirtualSecond: [2, 2, 2],
+    },
+  ],
   wire: wireFloor(),
 };
+
+describe('desk controller-mode figures', () => {
+  it('compare the medians of attached and detached sessions of the same run', () => {
+    const { deskController } = buildFigures(raw);
+    expect(deskController?.speedFactorAttached.median).toBe(80);
+    expect(deskController?.speedFactorDetached.median).toBe(100);
+    expect(deskController?.speedRatio.median).toBe(0.8);
+    expect(formatTable(buildFigures(raw), [])).toContain('desk controller mode: virtual/wall, attached');
+  });
+});
 
 describe('dashboard figures', () => {
   it('compare attached and detached in the same run, over the runs that were not skipped', () => {
@@ -118,7 +136,7 @@ describe('buildFigures and checkTargets', () => {
     const table = formatTable(figures, checkTargets(figures));
     expect(table).toContain('reactionUs.p99');
     expect(table).toMatch(/startupMs \(tsx, warm cache\)\s+410\s+400 \.\. 420\s+3\s+<= 300 NOT MET/);
-    expect(table.split('\n')).toHaveLength(2 + 20 + 17);
+    expect(table.split('\n')).toHaveLength(2 + 20 + 17 + 4);
     expect(table).toMatch(/p99 attached \/ detached\s+1.7\s+1.3 \.\. 2.0\s+2\s+same run/);
   });
 });

@@ -1,6 +1,7 @@
 // Turns raw benchmark runs into the JSON report (figures with spread, targets) and a readable table.
 import type { CodecRun } from './children.js';
 import type { DashboardRun } from './dashboard.js';
+import type { DeskControllerRun } from './desk-controller.js';
 import { REACTION_BOUNDARIES, type ReactionRun } from './reaction.js';
 import type { SimSpeedRuns } from './sim-speed.js';
 import type { SoakRun } from './soak.js';
@@ -18,6 +19,7 @@ export interface RawResults {
   readonly startupTsx: readonly StartupRun[];
   readonly startupBundle: readonly StartupRun[];
   readonly dashboard: readonly DashboardRun[];
+  readonly deskController: readonly DeskControllerRun[];
   readonly wire: WireFloor;
 }
 
@@ -27,6 +29,24 @@ export const DASHBOARD_BOUNDARIES =
   'Chromium draws the page. Blocks of faults alternate: attached (the feed records every frame the host receives, the page draws ' +
   'them) and detached (nothing recorded, the page idle). Reaction as reactionViaStreamUs. Page frames = the redraws the page makes ' +
   '(one per report with rows, at most one per animation frame); CPU from CDP SystemInfo.getProcessInfo, percent of one core.';
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+/** Controller mode: a scripted session as fast as possible, the desk and a page attached vs the session path alone (medians per run). */
+function deskControllerFigures(runs: readonly DeskControllerRun[]) {
+  if (runs.length === 0) return null;
+  return {
+    runs: runs.length,
+    sessionsPerCondition: runs[0]?.attachedSpeedFactors.length ?? 0,
+    speedFactorAttached: figureOf(runs.map((run) => median(run.attachedSpeedFactors))),
+    speedFactorDetached: figureOf(runs.map((run) => median(run.detachedSpeedFactors))),
+    speedRatio: figureOf(runs.map((run) => median(run.attachedSpeedFactors) / median(run.detachedSpeedFactors))),
+    reportsPerVirtualSecond: figureOf(runs.map((run) => median(run.reportsPerVirtualSecond))),
+  };
+}
 
 /** Dashboard figures over the runs that were not skipped; null when every run was (no Chromium). */
 function dashboardFigures(runs: readonly DashboardRun[]) {
@@ -122,6 +142,7 @@ export function buildFigures(raw: RawResults) {
     startupModulesLoadedMs: figureOf(raw.startupTsx.map((run) => run.modulesLoadedMs)),
     startupBundledModulesLoadedMs: figureOf(raw.startupBundle.map((run) => run.modulesLoadedMs)),
     dashboard: dashboardFigures(raw.dashboard),
+    deskController: deskControllerFigures(raw.deskController ?? []),
   };
 }
 
@@ -180,6 +201,16 @@ function dashboardRows(dashboard: Figures['dashboard']): [string, Figure, string
   ];
 }
 
+function deskControllerRows(desk: Figures['deskController']): [string, Figure, string][] {
+  if (desk === null) return [];
+  return [
+    ['desk controller mode: virtual/wall, attached', desk.speedFactorAttached, 'scripted, max'],
+    ['desk controller mode: virtual/wall, detached', desk.speedFactorDetached, 'same path'],
+    ['  attached / detached', desk.speedRatio, 'same run'],
+    ['desk reports to the page per virtual s', desk.reportsPerVirtualSecond, ''],
+  ];
+}
+
 function formatNumber(value: number): string {
   const magnitude = Math.abs(value);
   if (magnitude >= 100_000) return Math.round(value).toLocaleString('en-US');
@@ -218,6 +249,7 @@ export function formatTable(figures: Figures, targets: readonly TargetCheck[]): 
     ['startupMs (tsx, warm cache)', figures.startupMs, targetOf('startupMs')],
     ['startupBundledMs (esbuild)', figures.startupBundledMs, targetOf('startupBundledMs')],
     ...dashboardRows(figures.dashboard),
+    ...deskControllerRows(figures.deskController),
   ];
   const cells = rows.map(([name, figure, target]) => [
     name,

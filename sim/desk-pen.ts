@@ -6,8 +6,9 @@ import { createPenFirmware } from '../firmware/pen-firmware.js';
 import { LEASE_MS } from '../src/limits/index.js';
 import type { SkuCode } from '../src/protocol/index.js';
 import { DeskPanel, withoutDeskAck, type DeskRealtime } from './desk-panel.js';
+import { DeskWatch } from './desk-watch.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
-import { InjectionWatch, type InjectionOutcome } from './injection-watch.js';
+import type { InjectionOutcome } from './injection-watch.js';
 import { SimulatedLink } from './link.js';
 import { DEFAULT_NEEDLE_COUNT } from './pen-simulation.js';
 import { SeededRandom } from './random.js';
@@ -15,8 +16,6 @@ import { SimulatedPen } from './simulated-pen.js';
 
 /** Real-time scheduler period: the pen catches up every this many ms, one 1 ms step at a time. */
 export const DESK_PERIOD_MS = 2;
-/** Injections watched at once; older ones are dropped from the watch (their outcome stays as reported). */
-const MAX_WATCHES = 8;
 
 export interface DeskPenOptions {
   /** An open port whose other end the host uses (a pty end, a USB gadget, an in-memory pair). */
@@ -55,14 +54,11 @@ export class DeskPen {
   private firmware: PenFirmware | null = null;
   private readonly port: Duplex;
   private readonly panel = new DeskPanel();
-  private readonly watches: InjectionWatch[] = [];
+  private readonly watch: DeskWatch;
   private observer: DeskPenObserver = NO_OBSERVER;
   private simMs = 0;
-  private nextInjectionId = 1;
   private timer: ReturnType<typeof setInterval> | null = null;
   private portWriteErrors = 0;
-  private punctureCount = 0;
-  private lastStrokeCount = 0;
   private readonly onData = (chunk: Buffer): void => this.link.send('toPen', new Uint8Array(chunk), this.simMs);
   private readonly onPortError = (): void => void this.portWriteErrors++;
   private readonly receiveOnPen = (bytes: Uint8Array): boolean => {
@@ -99,6 +95,12 @@ export class DeskPen {
       ...(options.batteryPercent === undefined ? {} : { batteryPercent: options.batteryPercent }),
     });
     this.faults = new FaultInjector(this.pen, this.link, random.derive(3), () => this.simMs);
+    this.watch = new DeskWatch(
+      this.pen,
+      this.faults,
+      () => this.diagnostics(),
+      (outcome) => this.observer.injection(outcome),
+    );
     this.port = options.port;
     this.port.on('data', this.onData);
     this.port.on('error', this.onPortError);
@@ -127,7 +129,7 @@ export class DeskPen {
 
   /** Strokes the motor made while the tip touched skin, times the cartridge's needles, since the desk started (physics). */
   get punctures(): number {
-    return this.punctureCount;
+    return this.watch.punctures;
   }
 
   /** Sets the one observer (replacing any before). */
@@ -172,18 +174,7 @@ export class DeskPen {
 
   /** Injects a fault now and starts watching it. Throws RangeError for a spec the injector refuses. */
   inject(spec: FaultSpec): InjectionOutcome {
-    this.faults.inject(spec);
-    const watch = new InjectionWatch(
-      this.nextInjectionId++,
-      spec.kind,
-      this.simMs,
-      this.pen.hardware,
-      this.diagnostics(),
-      this.pen.bootCount,
-    );
-    this.watches.push(watch);
-    if (this.watches.length > MAX_WATCHES) this.watches.shift();
-    return watch.current;
+    return this.watch.inject(spec, this.simMs);
   }
 
   /** Switches the pen off and on: RAM lost, self-test and homing again; the physical world is kept. */
@@ -196,20 +187,10 @@ export class DeskPen {
     this.link.deliver('toPen', nowMs, this.receiveOnPen);
     this.deliverDeskFrames();
     this.pen.step();
-    this.countPunctures();
     const transmitted = this.pen.takeTransmitted();
     if (transmitted !== null) this.transmit(transmitted, nowMs);
     this.link.deliver('toHost', nowMs, this.writeToPort);
-    if (this.watches.length > 0) this.stepWatches(nowMs);
-  }
-
-  private countPunctures(): void {
-    const { motor, skin, cartridge } = this.pen.hardware;
-    const strokes = motor.strokeCount;
-    // The counter restarts at 0 when the pen power-cycles.
-    const newStrokes = strokes >= this.lastStrokeCount ? strokes - this.lastStrokeCount : strokes;
-    this.lastStrokeCount = strokes;
-    if (newStrokes > 0 && skin.isInContact) this.punctureCount += newStrokes * (cartridge.read()?.needleCount ?? 0);
+    this.watch.step(nowMs);
   }
 
   private transmit(bytes: Uint8Array, nowMs: number): void {
@@ -225,15 +206,6 @@ export class DeskPen {
       const answer = this.pen.takeTransmitted();
       const forHost = answer === null ? null : withoutDeskAck(answer, frame.seq);
       if (forHost !== null) this.transmit(forHost, this.simMs);
-    }
-  }
-
-  private stepWatches(nowMs: number): void {
-    const diagnostics = this.diagnostics();
-    for (let i = this.watches.length - 1; i >= 0; i--) {
-      const watch = this.watches[i] as InjectionWatch;
-      if (watch.step(nowMs, this.pen.hardware, diagnostics, this.pen.bootCount)) this.observer.injection(watch.current);
-      if (watch.isDone) this.watches.splice(i, 1);
     }
   }
 }

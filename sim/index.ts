@@ -41,6 +41,7 @@ export {
   DEFAULT_NEEDLE_COUNT,
   type PenSimulationOptions,
   type SimulationPeripheral,
+  type SimulationObserver,
 } from './pen-simulation.js';
 /** Version of the firmware the simulated pen runs (what its INFO reports). */
 export { FIRMWARE_VERSION as SIMULATED_FIRMWARE_VERSION } from '../firmware/api.js';

@@ -39,6 +39,16 @@ export interface PenSimulationOptions {
   readonly maxReadBytes?: number;
 }
 
+/** Watches the pen from outside (the desktop page). NOTE: called on the 1 ms path: it must only record, never block. */
+export interface SimulationObserver {
+  /** Bytes the pen transmitted in the step at `nowMs` (what the pen said, before the link). */
+  transmitted(bytes: Uint8Array, nowMs: number): void;
+  /** Host bytes the link delivered to the pen's UART at `nowMs`. */
+  received(bytes: Uint8Array, nowMs: number): void;
+  /** The pen's step at `nowMs` is done. */
+  stepped(nowMs: number): void;
+}
+
 /** A device stepped with the pen each 1 ms (e.g. an emulated bench fixture board). */
 export interface SimulationPeripheral {
   /** Advances to `nowMs` (before the pen's step); returns true when bytes moved, so the event loop gets a turn. */
@@ -68,8 +78,10 @@ export class PenSimulation {
   private readonly peripherals: SimulationPeripheral[] = [];
   private simMs = 0;
   private closed = false;
+  private observer: SimulationObserver | null = null;
   private readonly receiveOnPen = (bytes: Uint8Array): boolean => {
     this.pen.deliverToPen(bytes);
+    this.observer?.received(bytes, this.simMs);
     return true;
   };
   private readonly emitToHost = (bytes: Uint8Array): boolean => this.port.emitToHost(bytes);
@@ -138,6 +150,11 @@ export class PenSimulation {
     return runner;
   }
 
+  /** Sets the one observer (replacing any before; null for none). */
+  observe(observer: SimulationObserver | null): void {
+    this.observer = observer;
+  }
+
   /** Adds a device stepped every 1 ms before the pen, until close(). */
   attachPeripheral(peripheral: SimulationPeripheral): void {
     this.peripherals.push(peripheral);
@@ -172,6 +189,7 @@ export class PenSimulation {
     this.port.detach();
     this.operators.length = 0;
     this.peripherals.length = 0;
+    this.observer = null;
     await yieldToEventLoop();
   }
 
@@ -186,8 +204,12 @@ export class PenSimulation {
     if (this.link.deliver('toPen', nowMs, this.receiveOnPen)) activity = true;
     this.pen.step();
     const transmitted = this.pen.takeTransmitted();
-    if (transmitted !== null) this.link.send('toHost', transmitted, nowMs);
+    if (transmitted !== null) {
+      this.link.send('toHost', transmitted, nowMs);
+      this.observer?.transmitted(transmitted, nowMs);
+    }
     if (this.link.deliver('toHost', nowMs, this.emitToHost)) activity = true;
+    this.observer?.stepped(nowMs);
     return activity;
   }
 

@@ -1,6 +1,9 @@
 // `mnpen bench`: list the bundled scenarios, run scenarios on the test bench with progress, a results table and records.
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { BenchHand } from '../bench/executor/bench-context.js';
 import type { BenchEvent } from '../bench/executor/run-scenario.js';
 import type { LoadedScenario } from '../bench/scenarios/load-scenario.js';
 import { integerFlag, UsageError, type CliCommand, type CommandOutput } from './command.js';
@@ -24,7 +27,8 @@ Usage:
 
   SCENARIO               a bundled scenario's id (see: mnpen bench list) or a .yaml/.yml/.json file
   --target sim           the simulated pen in virtual time (default)
-  --port PATH            a real pen on a serial port (needs the session runner: not runnable yet)
+  --port PATH            a real pen on a serial port (with --fixture firmata:PATH); steps a person
+                         does (gauge blocks, the e-stop button) are asked for on the terminal
   --fixture sim          the emulated StandardFirmata fixture board wired to the simulated pen (default)
   --fixture firmata:PATH a real fixture board (StandardFirmata) on PATH, for a real pen (--port)
   --repeat N             runs per scenario (default: the scenario's own repeat)
@@ -101,6 +105,22 @@ function parseRunArgs(argv: readonly string[]): BenchRunArgs | null {
   };
 }
 
+/** A person at a real bench: each hand step is asked for on stdout and confirmed with Enter on stdin. */
+function promptingHand(out: CommandOutput): BenchHand {
+  const ask = async (what: string): Promise<void> => {
+    out.stdout(`bench: ${what}, then press Enter`);
+    const rl = createInterface({ input: process.stdin });
+    await new Promise<void>((resolve) => rl.once('line', () => resolve()));
+    rl.close();
+  };
+  return {
+    placeBlock: (thicknessUm) => ask(`place the ${thicknessUm} um block under the gauge plunger`),
+    removeBlock: () => ask('remove the block from under the gauge plunger'),
+    pressEstop: () => ask('press the bench e-stop button (keep it pressed)'),
+    releaseEstop: () => ask('release the bench e-stop button'),
+  };
+}
+
 /** A scenario file or id; a bad one is bad input (exit 2). */
 function load(bench: BenchModules, argument: string): LoadedScenario {
   try {
@@ -131,17 +151,28 @@ function progressLine(event: BenchEvent, repeatOf: Map<string, string>): string 
 async function runCommand(args: BenchRunArgs, out: CommandOutput): Promise<number> {
   const bench = await benchModules();
   const loaded = args.scenarios.map((argument) => load(bench, argument));
-  if (args.port !== undefined) {
-    throw new UsageError(
-      `not runnable yet: a real pen on a real bench (--port ${args.port} --fixture firmata:${args.fixturePath}) needs the session runner for the pen and an operator for the hand (issue 14 part B); nothing was run`,
-    );
-  }
+  const target = args.port === undefined ? 'sim' : 'port';
   const blocked = loaded.flatMap((entry) =>
     bench
-      .notRunnableReasons(entry.scenario, { target: 'sim', controller: false })
+      .notRunnableReasons(entry.scenario, { target, controller: true })
       .map((reason) => `${entry.scenario.id}: ${reason}`),
   );
   if (blocked.length > 0) throw new UsageError(`not runnable here (nothing was run):\n  ${blocked.join('\n  ')}`);
+  for (const [flag, path] of [
+    ['--port', args.port],
+    ['--fixture firmata:', args.fixturePath],
+  ] as const) {
+    if (path !== undefined && !existsSync(path))
+      throw new UsageError(`${flag}${flag.endsWith(':') ? '' : ' '}${path}: no such device (nothing was run)`);
+  }
+  const benches = await import('../wiring/bench-benches.js');
+  const penPath = args.port;
+  const boardPath = args.fixturePath;
+  const openBench =
+    penPath === undefined || boardPath === undefined
+      ? benches.openControllerSimBench
+      : (scenario: Parameters<typeof benches.openPortBench>[0]) =>
+          benches.openPortBench(scenario, { penPath, boardPath, hand: promptingHand(out) });
   const [{ runBench }, { RunOutput }, { resultsTable, measurementFigures, textTable }, { formatValue }] =
     await Promise.all([
       import('../bench/run-bench.js'),
@@ -161,6 +192,7 @@ async function runCommand(args: BenchRunArgs, out: CommandOutput): Promise<numbe
       seed: args.seed,
       ...(args.repeat === undefined ? {} : { repeat: args.repeat }),
       signal: controller.signal,
+      openBench,
       onEvent: (event) => {
         output.event(event);
         const line = progressLine(event, labels);
@@ -206,17 +238,13 @@ async function listCommand(argv: readonly string[], out: CommandOutput): Promise
   const entries = bench.libraryFiles().map((file) => {
     try {
       const { scenario } = bench.loadScenarioFile(file);
-      const runnable = bench.notRunnableReasons(scenario, { target: 'sim', controller: false }).length === 0;
+      const runnable = bench.notRunnableReasons(scenario, { target: 'sim', controller: true }).length === 0;
       return {
         id: scenario.id,
         title: scenario.title,
         targets: scenario.targets,
         verifies: [...scenario.verifies.invariants, ...scenario.verifies.hazards],
-        status: runnable
-          ? 'runnable'
-          : bench.needsController(scenario)
-            ? 'needs the controller (part B)'
-            : 'not runnable here',
+        status: runnable ? 'runnable' : 'real bench only (--port PATH --fixture firmata:PATH)',
         file: basename(file),
       };
     } catch (error) {

@@ -1,12 +1,15 @@
 // `mnpen db`: verify the record file's chain (S16), show its status, migrate it, re-anchor its head after an accepted loss.
-import { join } from 'node:path';
 import {
   CHAIN_SCHEMA_VERSION,
+  isPostgresUrl,
   LATEST_SCHEMA_VERSION,
-  openStore,
+  openRecords,
+  pgStatus,
   reanchorStore,
-  resolveDataDir,
+  redactUrl,
+  resolveRecordsTarget,
   storeStatus,
+  verifyPgRecords,
   StoreError,
   verifyStoreFile,
   type ChainAnchor,
@@ -31,14 +34,20 @@ Usage:
   reanchor   after a loss a person has accepted (a deleted -wal, a restored copy, a lost head):
              when only the head disagrees, records the loss in the chain with --reason and moves
              the head to the file's end
-  --db PATH  database file (default: $MNPEN_DATA_DIR/mnpen.db)
+  --db PATH  database file, or a postgres://USER@HOST:PORT/DB URL (default: $MNPEN_DATABASE_URL,
+             else $MNPEN_DATA_DIR/mnpen.db)
 
 Exit codes: 0 done (verify: intact), 1 verify found a broken link, 2 bad input or a file that
 cannot be used.
 `;
 
 function dbPathOf(flag: string | undefined): string {
-  return flag ?? join(resolveDataDir(process.env), 'mnpen.db');
+  return resolveRecordsTarget(process.env, flag);
+}
+
+/** How a target is named in output: a URL without its password. */
+function shown(target: string): string {
+  return isPostgresUrl(target) ? redactUrl(target) : target;
 }
 
 /** `ID:HASH` as printed by `db verify`; UsageError naming the flag otherwise. */
@@ -53,7 +62,7 @@ function usingFile<T>(path: string, action: () => T): T {
   try {
     return action();
   } catch (error) {
-    if (error instanceof StoreError) throw new UsageError(`database ${path}: [${error.code}] ${error.message}`);
+    if (error instanceof StoreError) throw new UsageError(`database ${shown(path)}: [${error.code}] ${error.message}`);
     throw error;
   }
 }
@@ -89,10 +98,14 @@ function runVerify(argv: readonly string[], out: CommandOutput): number {
   const path = dbPathOf(values.db);
   const anchors = (values.anchor ?? []).map(parseAnchor);
   const startedMs = performance.now();
-  const report = usingFile(path, () => verifyStoreFile(path, anchors));
+  const report = usingFile(path, () =>
+    isPostgresUrl(path) ? verifyPgRecords(path, anchors) : verifyStoreFile(path, anchors),
+  );
   const elapsedMs = Math.round(performance.now() - startedMs);
   out.stdout(
-    values.json === true ? JSON.stringify({ path, elapsedMs, ...report }) : describeVerify(path, report, elapsedMs),
+    values.json === true
+      ? JSON.stringify({ path: shown(path), elapsedMs, ...report })
+      : describeVerify(shown(path), report, elapsedMs),
   );
   return report.ok ? 0 : 1;
 }
@@ -101,6 +114,7 @@ function runStatus(argv: readonly string[], out: CommandOutput): number {
   const values = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' } });
   if (values === null) return help(out);
   const path = dbPathOf(values.db);
+  if (isPostgresUrl(path)) return pgStatusOut(path, values.json === true, out);
   const status = usingFile(path, () => storeStatus(path));
   if (values.json === true) {
     out.stdout(JSON.stringify(status));
@@ -120,16 +134,41 @@ function runStatus(argv: readonly string[], out: CommandOutput): number {
   return 0;
 }
 
+function pgStatusOut(url: string, json: boolean, out: CommandOutput): number {
+  const status = usingFile(url, () => pgStatus(url));
+  if (json) {
+    out.stdout(JSON.stringify(status));
+    return 0;
+  }
+  if (status.state !== 'ours') {
+    out.stdout(
+      `${status.where}: ${status.state === 'empty' ? 'no mnpen records yet (run `mnpen db migrate`)' : `not an mnpen store: ${status.detail ?? ''}`}`,
+    );
+    return status.state === 'empty' ? 0 : 2;
+  }
+  const last = status.lastLink === null ? 'none' : `${status.lastLink.auditId}:${status.lastLink.hash}`;
+  out.stdout(
+    [
+      `${status.where}: PostgreSQL, schema version ${status.schemaVersion} (this mnpen: ${status.latestSchemaVersion})`,
+      `  ${status.sessions} sessions, ${status.auditRows} audit rows`,
+      `  last audit row ${last} (the server keeps the chain head)`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
 function runMigrate(argv: readonly string[], out: CommandOutput): number {
   const values = parseFlags(argv, { db: { type: 'string' } });
   if (values === null) return help(out);
   const path = dbPathOf(values.db);
-  const before = usingFile(path, () => storeStatus(path)).schemaVersion;
-  usingFile(path, () => openStore(path).close());
+  const before = isPostgresUrl(path)
+    ? usingFile(path, () => pgStatus(path)).schemaVersion
+    : usingFile(path, () => storeStatus(path)).schemaVersion;
+  usingFile(path, () => openRecords(path).close());
   out.stdout(
     before === LATEST_SCHEMA_VERSION
-      ? `${path}: already at schema version ${before}`
-      : `${path}: migrated from schema version ${before} to ${LATEST_SCHEMA_VERSION}`,
+      ? `${shown(path)}: already at schema version ${before}`
+      : `${shown(path)}: migrated from schema version ${before} to ${LATEST_SCHEMA_VERSION}`,
   );
   return 0;
 }
@@ -140,6 +179,10 @@ function runReanchor(argv: readonly string[], out: CommandOutput): number {
   if (values.reason === undefined || values.reason.trim() === '')
     throw new UsageError('--reason TEXT is required: say why the loss is accepted');
   const path = dbPathOf(values.db);
+  if (isPostgresUrl(path))
+    throw new UsageError(
+      'db reanchor is for an SQLite file: PostgreSQL keeps its chain head on the server, in each commit',
+    );
   const { previous, head } = usingFile(path, () => reanchorStore(path, values.reason as string, Date.now()));
   const was = previous.state === 'present' ? `${previous.head.auditId}:${previous.head.hash}` : previous.state;
   out.stdout(

@@ -1,5 +1,5 @@
 // `mnpen history`: lists recorded sessions with areas, depths, passes and outcome.
-import { readHistory } from '../wiring/history.js';
+import { formatHistory, readHistory } from '../wiring/history.js';
 import { RequestError } from '../wiring/request-error.js';
 import { UsageError, parseFlags, type CliCommand, type CommandOutput } from './command.js';
 
@@ -22,30 +22,7 @@ async function runHistory(args: HistoryArgs, out: CommandOutput): Promise<number
     out.stdout(JSON.stringify(sessions));
     return 0;
   }
-  if (sessions.length === 0) {
-    out.stdout(
-      args.clientId === undefined ? 'no sessions recorded' : `no sessions recorded for client ${args.clientId}`,
-    );
-    return 0;
-  }
-  const lines: string[] = [];
-  for (const session of sessions) {
-    const when = new Date(session.startedAtMs).toISOString().replace('.000Z', 'Z');
-    const kind = session.isPatchTest ? 'patch test' : `${session.mode} session`;
-    const interrupted = session.endedAtMs === null;
-    lines.push(
-      `#${session.sessionId} ${when} client ${session.clientId}: ${kind}, ${session.outcome ?? 'interrupted (not ended)'}, cartridge ${session.cartridgeId ?? '-'}`,
-    );
-    for (const area of session.areas) {
-      // NOTE: an interrupted session's passes are its opened ones: each counts (S5).
-      const passes = interrupted ? `${area.passesOpened} opened` : `${area.passes}`;
-      lines.push(
-        `    ${area.area.padEnd(11)} ${String(area.depthUm).padStart(5)} um  passes ${passes}/${area.passLimit}  strokes ${area.strokes}  punctures ${area.punctures}`,
-      );
-    }
-    for (const refusal of session.refusals) lines.push(`    refused [${refusal.reason}] ${refusal.detail}`);
-  }
-  out.stdout(lines.join('\n'));
+  out.stdout(formatHistory(sessions, args.clientId));
   return 0;
 }
 
@@ -55,7 +32,7 @@ Usage:
   mnpen history [--client ID] [--db PATH] [--json]
 
   --client ID            only this client's sessions
-  --db PATH              database file (default: $MNPEN_DATA_DIR/mnpen.db)
+  --db PATH|URL          database file or postgres:// URL (default: $MNPEN_DATABASE_URL, else $MNPEN_DATA_DIR/mnpen.db)
   --json                 JSON array instead of a table
 `;
 

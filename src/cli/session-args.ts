@@ -1,5 +1,7 @@
 // `mnpen session` flags: parsed and validated; every error names the flag (exit 2).
+import type { SessionRequest } from '../wiring/session-request.js';
 import { UsageError, choiceFlag, integerFlag, parseFlags } from './command.js';
+import { readJsonInput } from './input-file.js';
 
 export interface SessionArgs {
   readonly source: { kind: 'sim'; seed: number } | { kind: 'port'; path: string };
@@ -20,14 +22,10 @@ export interface SessionArgs {
   readonly batteryPercent: number | undefined;
 }
 
-const sessionOptions = {
-  sim: { type: 'boolean' },
-  port: { type: 'string' },
+/** The flags of a session's inputs, for commands that take them (parseFlags options). */
+export const SESSION_INPUT_OPTIONS = {
   plan: { type: 'string' },
   mode: { type: 'string' },
-  seed: { type: 'string' },
-  json: { type: 'boolean' },
-  'attempt-passes': { type: 'string' },
   credential: { type: 'string' },
   profile: { type: 'string' },
   trust: { type: 'string' },
@@ -36,6 +34,15 @@ const sessionOptions = {
   client: { type: 'string' },
   screening: { type: 'string' },
   'patch-test': { type: 'boolean' },
+} as const;
+
+const sessionOptions = {
+  ...SESSION_INPUT_OPTIONS,
+  sim: { type: 'boolean' },
+  port: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean' },
+  'attempt-passes': { type: 'string' },
   at: { type: 'string' },
   cartridge: { type: 'string' },
   battery: { type: 'string' },
@@ -54,8 +61,6 @@ export function parseSessionArgs(argv: readonly string[]): SessionArgs | null {
   if (values.sim !== true && values.port === undefined) throw new UsageError('--sim or --port PATH: one is required');
   if (values.port !== undefined && values.port.length === 0) throw new UsageError('--port: empty path');
   if (values.plan === undefined || values.plan.length === 0) throw new UsageError('--plan FILE is required');
-  const mode =
-    values.mode === undefined ? undefined : choiceFlag('mode', values.mode, ['home', 'pro'] as const, 'home');
   let atMs: number | undefined;
   if (values.at !== undefined) {
     atMs = Date.parse(values.at);
@@ -65,21 +70,72 @@ export function parseSessionArgs(argv: readonly string[]): SessionArgs | null {
   }
   const seed = integerFlag('seed', values.seed, 0, 0xffffffff) ?? 1;
   return {
+    ...sessionInputArgs(values, values.plan),
     source: values.port !== undefined ? { kind: 'port', path: values.port } : { kind: 'sim', seed },
-    planPath: values.plan,
-    mode,
     json: values.json === true,
     attemptPasses: integerFlag('attempt-passes', values['attempt-passes'], 1, 20),
+    atMs,
+    cartridgeId: integerFlag('cartridge', values.cartridge, 1, 0xffffffff),
+    batteryPercent: integerFlag('battery', values.battery, 0, 100),
+  };
+}
+
+/** The flags a session's inputs come from (`mnpen session`, `mnpen desktop --plan`). */
+export type SessionInputArgs = Pick<
+  SessionArgs,
+  | 'planPath'
+  | 'mode'
+  | 'patchTest'
+  | 'dbPath'
+  | 'clientId'
+  | 'screeningPath'
+  | 'credentialPath'
+  | 'profilePath'
+  | 'trustPath'
+  | 'revocationsPath'
+>;
+
+/** Reads the plan and screening files and names the signed documents: the request without its pen. Throws UsageError for a bad file. */
+export function sessionRequestInputs(args: SessionInputArgs): Omit<SessionRequest, 'pen' | 'onProgress'> {
+  const planJson = readJsonInput('--plan', args.planPath);
+  const screening =
+    args.screeningPath === undefined
+      ? undefined
+      : { json: readJsonInput('--screening', args.screeningPath), source: `--screening ${args.screeningPath}` };
+  return {
+    plan: { json: planJson, source: args.planPath },
+    ...(args.mode === undefined ? {} : { modeOverride: args.mode }),
+    patchTest: args.patchTest,
+    ...(args.dbPath === undefined ? {} : { dbPath: args.dbPath }),
+    ...(args.clientId === undefined ? {} : { clientId: args.clientId }),
+    ...(screening === undefined ? {} : { screening }),
+    trust: {
+      ...(args.credentialPath === undefined ? {} : { credentialPath: args.credentialPath }),
+      ...(args.profilePath === undefined ? {} : { profilePath: args.profilePath }),
+      ...(args.trustPath === undefined ? {} : { trustPath: args.trustPath }),
+      ...(args.revocationsPath === undefined ? {} : { revocationsPath: args.revocationsPath }),
+    },
+  };
+}
+
+type InputFlagValues = {
+  [K in keyof typeof SESSION_INPUT_OPTIONS]?: (typeof SESSION_INPUT_OPTIONS)[K]['type'] extends 'boolean'
+    ? boolean
+    : string;
+};
+
+/** Checks the session-input flags as `mnpen session` does (every error names the flag). */
+export function sessionInputArgs(values: InputFlagValues, planPath: string): SessionInputArgs {
+  return {
+    planPath,
+    mode: values.mode === undefined ? undefined : choiceFlag('mode', values.mode, ['home', 'pro'] as const, 'home'),
+    patchTest: values['patch-test'] === true,
+    dbPath: values.db,
+    clientId: values.client,
+    screeningPath: values.screening,
     credentialPath: nonEmpty('credential', values.credential),
     profilePath: nonEmpty('profile', values.profile),
     trustPath: nonEmpty('trust', values.trust),
     revocationsPath: nonEmpty('revocations', values.revocations),
-    dbPath: values.db,
-    clientId: values.client,
-    screeningPath: values.screening,
-    patchTest: values['patch-test'] === true,
-    atMs,
-    cartridgeId: integerFlag('cartridge', values.cartridge, 1, 0xffffffff),
-    batteryPercent: integerFlag('battery', values.battery, 0, 100),
   };
 }

@@ -4,21 +4,14 @@ import { RequestError } from '../wiring/request-error.js';
 import { runSessionRequest } from '../wiring/session-request.js';
 import { formatSummary } from '../wiring/summary.js';
 import { UsageError, type CliCommand, type CommandOutput } from './command.js';
-import { readJsonInput } from './input-file.js';
-import { parseSessionArgs, type SessionArgs } from './session-args.js';
+import { parseSessionArgs, sessionRequestInputs, type SessionArgs } from './session-args.js';
 
 /** Runs the session; resolves with the exit code (0 completed, 1 fault or refusal). Throws UsageError (exit 2). */
 async function runSession(args: SessionArgs, out: CommandOutput): Promise<number> {
-  const planJson = readJsonInput('--plan', args.planPath);
-  const screening =
-    args.screeningPath === undefined
-      ? undefined
-      : { json: readJsonInput('--screening', args.screeningPath), source: `--screening ${args.screeningPath}` };
+  const inputs = sessionRequestInputs(args);
   try {
     const report = await runSessionRequest({
-      plan: { json: planJson, source: args.planPath },
-      ...(args.mode === undefined ? {} : { modeOverride: args.mode }),
-      patchTest: args.patchTest,
+      ...inputs,
       pen:
         args.source.kind === 'sim'
           ? {
@@ -30,15 +23,6 @@ async function runSession(args: SessionArgs, out: CommandOutput): Promise<number
               ...(args.attemptPasses === undefined ? {} : { attemptPasses: args.attemptPasses }),
             }
           : { kind: 'port', path: args.source.path },
-      ...(args.dbPath === undefined ? {} : { dbPath: args.dbPath }),
-      ...(args.clientId === undefined ? {} : { clientId: args.clientId }),
-      ...(screening === undefined ? {} : { screening }),
-      trust: {
-        ...(args.credentialPath === undefined ? {} : { credentialPath: args.credentialPath }),
-        ...(args.profilePath === undefined ? {} : { profilePath: args.profilePath }),
-        ...(args.trustPath === undefined ? {} : { trustPath: args.trustPath }),
-        ...(args.revocationsPath === undefined ? {} : { revocationsPath: args.revocationsPath }),
-      },
       onProgress: (line) => out.stderr(line),
     });
     out.stdout(args.json ? JSON.stringify(report.summary) : formatSummary(report.summary));
@@ -86,7 +70,7 @@ Signed documents (mnpen keys, mnpen credential, mnpen profile):
   A wall clock earlier than the newest record refuses the session (CLOCK_BEHIND_RECORDS).
 
 Records:
-  --db PATH              database file (default: $MNPEN_DATA_DIR/mnpen.db, MNPEN_DATA_DIR default ./data)
+  --db PATH|URL          database file or postgres:// URL (default: $MNPEN_DATABASE_URL, else $MNPEN_DATA_DIR/mnpen.db)
   --client ID            pseudonymous client id (1-64 characters); required on a real pen
   --screening FILE       screening answers (JSON), recorded for --client
   --patch-test           a patch-test session: one small area, low depth, one pass

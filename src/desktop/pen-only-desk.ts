@@ -17,6 +17,9 @@ import {
   type WelcomeMessage,
 } from './shared/messages.js';
 
+/** What the page may ask in pen-only mode. */
+const PEN_ONLY_REQUESTS = REQUEST_TYPES.filter((type) => type !== 'start' && type !== 'finish' && type !== 'speed');
+
 /** Plot bucket: 1 kHz telemetry becomes at most 2 rows per 10 ms, ms. */
 export const PLOT_BUCKET_MS = 10;
 
@@ -98,7 +101,7 @@ export class PenOnlyDesk implements DeskHandler {
       type: 'welcome',
       protocol: DESK_PROTOCOL_VERSION,
       mode: 'pen-only',
-      accepts: [...REQUEST_TYPES],
+      accepts: PEN_ONLY_REQUESTS,
       portPath: this.options.portPath,
       pen: { sku: this.options.sku, serialNumber: this.pen.serialNumber, capUm, tripUm },
       faults: FAULT_KINDS.map((kind) => ({ kind, doc: FAULT_DOCS[kind], parameters: [...FAULT_PARAMETERS[kind]] })),
@@ -116,6 +119,7 @@ export class PenOnlyDesk implements DeskHandler {
         return { ok: true, detail: `${name} handed to the pen` };
       }
       case 'contact':
+        if (request.area !== undefined) return notHere('an area (controller mode)');
         this.pen.setContact(request.on);
         this.contactHolder = request.on ? client.id : null;
         return { ok: true, detail: request.on ? 'tip on skin' : 'tip lifted' };
@@ -129,6 +133,10 @@ export class PenOnlyDesk implements DeskHandler {
         this.pen.powerCycle();
         this.note('DESK_POWER_CYCLE', 'the pen was switched off and on');
         return { ok: true, detail: 'pen power-cycled' };
+      case 'start':
+      case 'finish':
+      case 'speed':
+        return notHere(`${request.type} (controller mode: mnpen desktop --plan FILE)`);
     }
   }
 
@@ -164,6 +172,10 @@ export class PenOnlyDesk implements DeskHandler {
     this.injections.clear();
     server.broadcast(penStatus(this.pen, figures), true);
   }
+}
+
+function notHere(what: string): HandlerResult {
+  return { ok: false, code: 'NOT_AVAILABLE', message: `pen-only mode: no ${what}` };
 }
 
 /** An injection outcome as the page shows it, codes with their names. */

@@ -5,6 +5,7 @@ import {
   declaredContraindications,
   demoClient,
   parseScreening,
+  parseScreeningFile,
   QUESTION_IDS,
   RuleReason,
   SCREENING_QUESTIONS,
@@ -130,5 +131,24 @@ describe('declared contraindications', () => {
     expect(declaredContraindications(demo.screening)).toEqual([]);
     expect(NOW_MS - demo.patchTestDoneAtMs).toBe(72 * 3600 * 1000);
     expect(parseScreening(demo.screening).ok).toBe(true);
+  });
+});
+
+describe('parseScreeningFile', () => {
+  const answers = Object.fromEntries(QUESTION_IDS.map((id) => [id, false]));
+  it('a file without answeredAt was answered at the given time', () => {
+    const result = parseScreeningFile({ birthYear: 1988, answers }, Date.UTC(2031, 0, 2));
+    expect(result).toMatchObject({ ok: true, screening: { answeredAt: '2031-01-02T00:00:00.000Z' } });
+  });
+  it('a dated file keeps its date; a malformed one is still refused naming answeredAt', () => {
+    const dated = parseScreeningFile({ answeredAt: '2030-05-01T09:00:00Z', birthYear: 1988, answers }, 0);
+    expect(dated).toMatchObject({ ok: true, screening: { answeredAt: '2030-05-01T09:00:00Z' } });
+    const bad = parseScreeningFile({ answeredAt: 'yesterday', birthYear: 1988, answers }, 0);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.errors.map((error) => error.field)).toEqual(['answeredAt']);
+  });
+  it('a non-object is refused as before', () => {
+    expect(parseScreeningFile([], 0).ok).toBe(false);
+    expect(parseScreeningFile(null, 0).ok).toBe(false);
   });
 });

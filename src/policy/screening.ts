@@ -169,6 +169,16 @@ export function parseScreening(json: unknown): ScreeningResult {
   return { ok: false, errors };
 }
 
+/**
+ * Validates an answers file as handed to a session: one without `answeredAt` was answered at
+ * `nowMs` (the questionnaire filled in at the session, so an example file never goes stale);
+ * otherwise as `parseScreening`.
+ */
+export function parseScreeningFile(json: unknown, nowMs: number): ScreeningResult {
+  const undated = typeof json === 'object' && json !== null && !Array.isArray(json) && !('answeredAt' in json);
+  return parseScreening(undated ? { answeredAt: new Date(nowMs).toISOString(), ...json } : json);
+}
+
 /** Questions answered yes, in question order; each one refuses the session with its reason. */
 export function declaredContraindications(screening: Screening): readonly ScreeningQuestion[] {
   return SCREENING_QUESTIONS.filter((question) => screening.answers[question.id]);

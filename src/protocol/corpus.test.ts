@@ -1,8 +1,8 @@
 // The named bad-input corpus at the codec: every frame-layer case is dropped with its reason, every NAK case decodes to its reason.
 import { describe, expect, it } from 'vitest';
-import { BAD_INPUT_CORPUS } from '../../test/fixtures/bad-input-corpus.js';
+import { BAD_INPUT_CORPUS, FUZZ_FOUND_CASES } from '../../test/fixtures/bad-input-corpus.js';
 import { MESSAGES } from './catalog.js';
-import { Reason, type ReasonCode } from './codes.js';
+import { codeName, Reason, type ReasonCode } from './codes.js';
 import { decodeFrame, MAX_FRAME_BYTES } from './frame.js';
 import { SlipStreamDecoder, type SlipDropReason } from './slip.js';
 
@@ -64,4 +64,13 @@ describe('S14 bad-input corpus at the codec', () => {
         break;
     }
   });
+
+  it.each(FUZZ_FOUND_CASES.filter((entry) => entry.kind === 'reason').map((entry) => [entry.id, entry] as const))(
+    'fuzz-found %s reaches its reason',
+    (_id, entry) => {
+      const { rejected, accepted } = receive(entry.wire);
+      const reached = [...rejected.map((code) => codeName(Reason, code)), ...(accepted.length > 0 ? ['ACCEPTED'] : [])];
+      expect(reached).toContain(entry.reason);
+    },
+  );
 });

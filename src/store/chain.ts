@@ -1,7 +1,7 @@
 // The audit chain (S16): every audit row hashes its predecessor and the digests of the record rows its transaction wrote.
 import { hash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { statement } from './statements.js';
+import { statement, type SqlConnection, type SqlValue } from './sql.js';
 
 /** Hash before the first audit row. */
 export const CHAIN_SEED = hash('sha256', 'mnpen audit chain v1', 'hex');
@@ -61,8 +61,6 @@ export function selectRowsSql(table: CoveredTable): string {
   return `SELECT ${key}, ${table.columns.map(quote).join(', ')} FROM main.${quote(table.name)}`;
 }
 
-const CHANGED = 'temp.mnpen_changed_rows';
-
 /**
  * Installs, on this connection only (TEMP: nothing in the file), triggers noting the key of every
  * row inserted, updated or deleted in a covered table, so each write's audit row can describe
@@ -82,26 +80,45 @@ export function trackChanges(db: Database.Database, tables: readonly CoveredTabl
   }
 }
 
-/** The rows changed in this transaction, each with the digest of its current content (null when deleted); empties the log. */
-export function takeChanges(db: Database.Database, tables: readonly CoveredTable[]): DescribedRow[] {
-  const changed = statement(db, `SELECT DISTINCT tbl, key FROM ${CHANGED} ORDER BY tbl, key`).all() as {
+/** The change log of each dialect: a TEMP table of this connection only (PostgreSQL's triggers are in the schema, see pg/schema.ts). */
+const CHANGED = { sqlite: 'temp.mnpen_changed_rows', postgres: 'pg_temp.mnpen_changed_rows' } as const;
+
+/**
+ * The rows changed in this transaction, each with the digest of its current content (null when
+ * deleted); empties the log. Keys are JSON arrays of the primary key (PostgreSQL's jsonb text is
+ * re-serialised so both engines write the same form).
+ */
+export function takeChanges(connection: SqlConnection, tables: readonly CoveredTable[]): DescribedRow[] {
+  const log = CHANGED[connection.dialect];
+  const changed = statement(connection, `SELECT DISTINCT tbl, key FROM ${log} ORDER BY tbl, key`).all() as {
     tbl: string;
     key: string;
   }[];
-  const described = changed.map(({ tbl, key }): DescribedRow => {
+  const described = changed.map(({ tbl, key: noted }): DescribedRow => {
     const table = tables.find((candidate) => candidate.name === tbl) as CoveredTable;
-    const where = table.keyColumns.map((column) => `${quote(column)} IS ?`).join(' AND ');
-    const row = statement(db, `SELECT ${table.columns.map(quote).join(', ')} FROM main.${quote(tbl)} WHERE ${where}`)
-      .raw()
-      .get(...(JSON.parse(key) as unknown[])) as unknown[] | undefined;
-    return [tbl, key, row === undefined ? null : rowDigest(tbl, row)];
+    const values = JSON.parse(noted) as SqlValue[];
+    const key = connection.dialect === 'sqlite' ? noted : JSON.stringify(values);
+    const is = connection.dialect === 'sqlite' ? 'IS' : 'IS NOT DISTINCT FROM';
+    const where = table.keyColumns.map((column) => `${quote(column)} ${is} ?`).join(' AND ');
+    const row = statement(
+      connection,
+      `SELECT ${table.columns.map(quote).join(', ')} FROM ${quote(tbl)} WHERE ${where}`,
+    ).get(...values) as Record<string, unknown> | undefined;
+    const digest =
+      row === undefined
+        ? null
+        : rowDigest(
+            tbl,
+            table.columns.map((column) => row[column]),
+          );
+    return [tbl, key, digest];
   });
-  if (changed.length > 0) statement(db, `DELETE FROM ${CHANGED}`).run();
+  if (changed.length > 0) statement(connection, `DELETE FROM ${log}`).run();
   return described;
 }
 
 /** The last audit row's id and chain hash (hash of the seed when the log is empty). */
-export function lastLink(db: Database.Database): { auditId: number; hash: string } {
+export function lastLink(db: SqlConnection): { auditId: number; hash: string } {
   const row = statement(db, 'SELECT audit_id, chain_hash FROM audit_log ORDER BY audit_id DESC LIMIT 1').get() as
     { audit_id: number; chain_hash: string | null } | undefined;
   if (row === undefined) return { auditId: 0, hash: CHAIN_SEED };
@@ -115,7 +132,7 @@ export function lastLink(db: Database.Database): { auditId: number; hash: string
  * the predecessor (default: the last row). Returns the new row's id and hash.
  */
 export function appendChained(
-  db: Database.Database,
+  db: SqlConnection,
   entry: Omit<AuditFields, 'auditId' | 'rowsJson'> & { readonly rows: readonly DescribedRow[] },
   after: { readonly auditId: number; readonly hash: string } = lastLink(db),
 ): { auditId: number; hash: string } {

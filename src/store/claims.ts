@@ -1,11 +1,10 @@
 // Session claims (S19): at most one live claim per client, held by one open store, taken before admission.
-import type Database from 'better-sqlite3';
 import { goneReason, parseHolder } from './claim-holder.js';
 import type { StoreCore } from './core.js';
 import { StoreError } from './errors.js';
 import type { ClaimRecord, ClientClaim } from './types.js';
 import { optionalText, requireText } from './validate.js';
-import { statement } from './statements.js';
+import { statement, type SqlConnection } from './sql.js';
 
 interface ClaimRow {
   claim_id: number;
@@ -32,13 +31,13 @@ function toRecord(core: StoreCore, row: ClaimRow): ClaimRecord {
 /** The live (unreleased) claim on a client, or null. */
 export function liveClaim(core: StoreCore, clientId: string): ClaimRecord | null {
   const row = statement(
-    core.db,
+    core.sql,
     'SELECT claim_id, client_id, session_id, holder_json, claimed_at FROM session_claims WHERE client_id = ? AND released_at IS NULL',
   ).get(clientId) as ClaimRow | undefined;
   return row === undefined ? null : toRecord(core, row);
 }
 
-function release(db: Database.Database, claimId: number, atMs: number, reason: string): void {
+function release(db: SqlConnection, claimId: number, atMs: number, reason: string): void {
   statement(db, 'UPDATE session_claims SET released_at = ?, release_reason = ? WHERE claim_id = ?').run(
     atMs,
     reason,
@@ -61,7 +60,7 @@ export function holdClient(core: StoreCore, clientId: string, sessionId: number 
   const now = core.now();
   if (existing?.heldByThisStore === true) {
     if (sessionId !== null && existing.sessionId !== sessionId) {
-      statement(core.db, 'UPDATE session_claims SET session_id = ? WHERE claim_id = ?').run(
+      statement(core.sql, 'UPDATE session_claims SET session_id = ? WHERE claim_id = ?').run(
         sessionId,
         existing.claimId,
       );
@@ -75,16 +74,16 @@ export function holdClient(core: StoreCore, clientId: string, sessionId: number 
         `client ${clientId} is in a session held by ${describeHolder(existing)}: one session per client at a time`,
       );
     }
-    release(core.db, existing.claimId, now, `taken over: ${existing.staleBecause}`);
+    release(core.sql, existing.claimId, now, `taken over: ${existing.staleBecause}`);
   }
-  if (statement(core.db, 'SELECT 1 FROM clients WHERE client_id = ?').get(clientId) === undefined) {
+  if (statement(core.sql, 'SELECT 1 FROM clients WHERE client_id = ?').get(clientId) === undefined) {
     throw new StoreError('NOT_FOUND', `no client ${clientId}`);
   }
-  const info = statement(
-    core.db,
-    'INSERT INTO session_claims (client_id, session_id, holder_json, claimed_at) VALUES (?, ?, ?, ?)',
-  ).run(clientId, sessionId, JSON.stringify(core.holder), now);
-  return { claimId: Number(info.lastInsertRowid), clientId, sessionId, claimedAtMs: now, tookOverFrom: existing };
+  const inserted = statement(
+    core.sql,
+    'INSERT INTO session_claims (client_id, session_id, holder_json, claimed_at) VALUES (?, ?, ?, ?) RETURNING claim_id AS id',
+  ).get(clientId, sessionId, JSON.stringify(core.holder), now) as { id: number };
+  return { claimId: Number(inserted.id), clientId, sessionId, claimedAtMs: now, tookOverFrom: existing };
 }
 
 /** Claims the client for this store (see Store.claimClient). */
@@ -106,7 +105,7 @@ export function releaseClient(core: StoreCore, clientId: string, reason?: string
   const held = liveClaim(core, clientId);
   if (held === null || !held.heldByThisStore) return false;
   return core.write('claim.released', held.sessionId, () => {
-    release(core.db, held.claimId, core.now(), why);
+    release(core.sql, held.claimId, core.now(), why);
     return { result: true, detail: { clientId, claimId: held.claimId, reason: why } };
   });
 }
@@ -115,16 +114,15 @@ export function releaseClient(core: StoreCore, clientId: string, reason?: string
 export function releaseSessionClaim(core: StoreCore, clientId: string, sessionId: number, reason: string): void {
   const held = liveClaim(core, clientId);
   if (held?.heldByThisStore === true && (held.sessionId === sessionId || held.sessionId === null)) {
-    release(core.db, held.claimId, core.now(), reason);
+    release(core.sql, held.claimId, core.now(), reason);
   }
 }
 
 /** Every live claim this store holds (released at close). */
 export function ownClaims(core: StoreCore): ClaimRecord[] {
   const rows = statement(
-    core.db,
-    `SELECT claim_id, client_id, session_id, holder_json, claimed_at FROM session_claims
-       WHERE released_at IS NULL AND json_extract(holder_json, '$.token') = ?`,
-  ).all(core.holder.token) as ClaimRow[];
-  return rows.map((row) => toRecord(core, row));
+    core.sql,
+    'SELECT claim_id, client_id, session_id, holder_json, claimed_at FROM session_claims WHERE released_at IS NULL',
+  ).all() as ClaimRow[];
+  return rows.map((row) => toRecord(core, row)).filter((claim) => claim.heldByThisStore);
 }

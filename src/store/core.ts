@@ -1,11 +1,21 @@
-// The store's write path: one immediate transaction per call, its chained audit row, then the chain head kept beside the file.
-import type Database from 'better-sqlite3';
+// The store's write path: one writer-serialised transaction per call, its chained audit row, then the chain head (beside the file, or on the server).
 import { appendChained, lastLink, takeChanges, type CoveredTable } from './chain.js';
 import type { ClaimHolder } from './claim-holder.js';
-import { asStoreError, StoreError } from './errors.js';
-import type { HeadWriter } from './head.js';
+import { StoreError } from './errors.js';
+import type { ChainHead } from './head.js';
 import { encodeJson } from './json.js';
+import type { SqlConnection } from './sql.js';
 import { requireText } from './validate.js';
+
+/** Where the chain head is kept after each commit: a file beside SQLite's (HeadWriter); PostgreSQL keeps its own in the commit. */
+export interface HeadKeeper {
+  readonly headPath: string;
+  write(head: ChainHead): void;
+  close(): void;
+}
+
+/** How a backend turns a failure into a StoreError whose message starts with `action`. */
+export type FailureMapper = (error: unknown, action: string) => StoreError;
 
 /** What every store operation shares: the connection, clock, covered tables, head, and this store's claim identity. */
 export class StoreCore {
@@ -15,28 +25,23 @@ export class StoreCore {
   private cause: number | null = null;
   /** Nesting of `batch`: inside one, writes are savepoints and the head waits for the outer commit. */
   private batchDepth = 0;
-  /** One transaction wrapper, made once (better-sqlite3 builds a wrapper per call to `transaction`). */
-  private readonly transaction: Database.Transaction<(body: () => unknown) => unknown>;
-
   constructor(
+    /** The file, or the server URL without its password. */
     readonly path: string,
-    readonly db: Database.Database,
+    readonly sql: SqlConnection,
     private readonly clock: () => number,
     readonly tables: readonly CoveredTable[],
-    private readonly head: HeadWriter | null,
+    /** Null when the backend keeps the head inside the commit (PostgreSQL) or when read-only. */
+    private readonly head: HeadKeeper | null,
     readonly holder: ClaimHolder,
-    readonly busyTimeoutMs: number,
-  ) {
-    this.transaction = db.transaction((body: () => unknown) => body());
-  }
+    readonly readOnly: boolean,
+    private readonly mapFailure: FailureMapper,
+    private readonly closeConnection: () => void,
+  ) {}
 
-  /** Runs `body` in an IMMEDIATE transaction: the write lock is taken at BEGIN, where the busy timeout applies. */
+  /** Runs `body` in a write transaction: writers are serialised from its start (SQLite's IMMEDIATE lock, PostgreSQL's chain-head row lock). */
   immediate<T>(body: () => T): T {
-    return this.transaction.immediate(body) as T;
-  }
-
-  get readOnly(): boolean {
-    return this.head === null;
+    return this.sql.transaction(body);
   }
 
   /** Wall-clock ms since epoch, as an integer; StoreError INVALID when the clock gives nonsense. */
@@ -48,7 +53,7 @@ export class StoreCore {
 
   /** Maps any failure of `action` (a sentence start, e.g. `pass.opened not recorded`) to a StoreError. */
   fail(error: unknown, action: string): StoreError {
-    return asStoreError(error, action, this.path, this.busyTimeoutMs);
+    return this.mapFailure(error, action);
   }
 
   /**
@@ -67,8 +72,8 @@ export class StoreCore {
         const done = body();
         const detail = this.cause === null ? done.detail : withCause(done.detail, this.cause);
         const detailJson = encodeJson(detail, `${kind} detail`);
-        const rows = takeChanges(this.db, this.tables);
-        const link = appendChained(this.db, { atMs: this.now(), sessionId, kind, detailJson, rows });
+        const rows = takeChanges(this.sql, this.tables);
+        const link = appendChained(this.sql, { atMs: this.now(), sessionId, kind, detailJson, rows });
         return { result: done.result, auditId: link.auditId };
       });
     } catch (error) {
@@ -111,7 +116,7 @@ export class StoreCore {
     const head = this.head;
     if (head === null) return;
     try {
-      this.immediate(() => head.write(lastLink(this.db)));
+      this.immediate(() => head.write(lastLink(this.sql)));
     } catch (error) {
       throw this.fail(error, `${kind} was recorded, but its chain head ${head.headPath} could not be kept`);
     }
@@ -119,7 +124,7 @@ export class StoreCore {
 
   close(): void {
     this.head?.close();
-    if (this.db.open) this.db.close();
+    this.closeConnection();
   }
 }
 

@@ -32,6 +32,8 @@ export type StoreErrorCode =
   /** Another live process holds the client's session claim. */
   | 'CLIENT_IN_SESSION'
   | 'PASS_LIMIT_REACHED'
+  /** The records server (PostgreSQL) is down, unreachable or silent beyond the bound: the call is not acknowledged (a commit cut off may have landed; a resume reads what did). */
+  | 'RECORDS_UNAVAILABLE'
   | 'CARTRIDGE_REUSED';
 
 /** Every failure of the store: a code for programs, a message naming the file or record for people. */

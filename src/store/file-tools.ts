@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { appendChained, lastLink } from './chain.js';
+import { sqliteConnection } from './sql.js';
 import { asStoreError, DEFAULT_BUSY_TIMEOUT_MS, StoreError } from './errors.js';
 import { createHeadFile, headPathOf, HeadWriter, readHead, type ChainHead, type HeadState } from './head.js';
 import { encodeJson } from './json.js';
@@ -141,7 +142,7 @@ export function reanchorStore(path: string, reason: string, nowMs: number): { pr
     const opened = db;
     opened
       .transaction(() =>
-        appendChained(opened, {
+        appendChained(sqliteConnection(opened), {
           atMs: Math.floor(nowMs),
           sessionId: null,
           kind: 'chain.reanchored',
@@ -153,7 +154,7 @@ export function reanchorStore(path: string, reason: string, nowMs: number): { pr
     const headWriter = writer;
     const head = opened
       .transaction(() => {
-        const link = lastLink(opened);
+        const link = lastLink(sqliteConnection(opened));
         headWriter.reset(link);
         return link;
       })

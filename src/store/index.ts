@@ -1,5 +1,17 @@
 // Public surface of the durable records: open the store, verify it, its types and errors, the data directory.
 export { openStore, openStoreInDataDir, type StoreOptions } from './store.js';
+export { openRecords, resolveRecordsTarget } from './open-records.js';
+export {
+  DATABASE_URL_ENV,
+  DEFAULT_PG_TIMEOUT_MS,
+  isPostgresUrl,
+  openPgStore,
+  pgStatus,
+  redactUrl,
+  verifyPgRecords,
+  type PgStatus,
+  type PgStoreOptions,
+} from './pg/open.js';
 export { DEFAULT_BUSY_TIMEOUT_MS, StoreError, type StoreErrorCode } from './errors.js';
 export {
   DATA_DIR_ENV,

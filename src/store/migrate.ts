@@ -11,6 +11,7 @@ import {
   type CoveredTable,
   type DescribedRow,
 } from './chain.js';
+import { sqliteConnection } from './sql.js';
 import {
   CHAIN_SCHEMA_VERSION,
   coveredTableNames,
@@ -98,12 +99,12 @@ export function migrate(
           return true;
         }
         const genesis = migration.version === CHAIN_SCHEMA_VERSION;
-        const after = genesis ? genesisLink(db) : lastLink(db);
+        const after = genesis ? genesisLink(db) : lastLink(sqliteConnection(db));
         const rows = undescribedRows(db, describeTables(db, coveredTableNames(migration.version)));
         const detailJson = JSON.stringify(
           genesis ? { ...detail, genesis: { auditRows: after.auditId, rows: rows.length } } : detail,
         );
-        appendChained(db, { atMs, sessionId: null, kind: 'store.migrated', detailJson, rows }, after);
+        appendChained(sqliteConnection(db), { atMs, sessionId: null, kind: 'store.migrated', detailJson, rows }, after);
         return true;
       })
       .immediate();

@@ -3,6 +3,7 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, read
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeTables, lastLink, trackChanges, type CoveredTable } from './chain.js';
+import { sqliteConnection } from './sql.js';
 import { asStoreError, DEFAULT_BUSY_TIMEOUT_MS, StoreError, type StoreErrorCode } from './errors.js';
 import { schemaDifferences } from './expected-schema.js';
 import { createHeadFile, headPathOf, HeadWriter, readHead } from './head.js';
@@ -301,7 +302,9 @@ export function openDatabase(path: string, options: OpenOptions): OpenedDatabase
     head = new HeadWriter(headPath);
     const writer = head;
     const opened = db;
-    migrate(db, options.nowMs, target, () => opened.transaction(() => writer.write(lastLink(opened))).immediate());
+    migrate(db, options.nowMs, target, () =>
+      opened.transaction(() => writer.write(lastLink(sqliteConnection(opened)))).immediate(),
+    );
     const version = db.pragma('user_version', { simple: true }) as number;
     const tables = describeTables(db, coveredTableNames(version));
     trackChanges(db, tables);

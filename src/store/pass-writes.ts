@@ -4,7 +4,7 @@ import { StoreError } from './errors.js';
 import { claimCartridge, currentCartridge, guardSession, heldSession } from './session-writes.js';
 import type { OpenedPass, PassResult } from './types.js';
 import { requireCount } from './validate.js';
-import { statement } from './statements.js';
+import { statement } from './sql.js';
 
 interface PassRow {
   session_id: number;
@@ -16,7 +16,7 @@ interface PassRow {
 
 function passRow(core: StoreCore, passId: number): PassRow {
   const row = statement(
-    core.db,
+    core.sql,
     'SELECT session_id, ended_at, strokes, punctures, contact_ms FROM passes WHERE pass_id = ?',
   ).get(passId) as PassRow | undefined;
   if (row === undefined) throw new StoreError('NOT_FOUND', `no pass ${passId}`);
@@ -32,8 +32,8 @@ export function openPass(core: StoreCore, sessionId: number, area: string): Open
   return core.write('pass.opened', sessionId, () => {
     const session = heldSession(core, sessionId);
     const row = statement(
-      core.db,
-      `SELECT a.pass_limit AS passLimit,
+      core.sql,
+      `SELECT a.pass_limit AS "passLimit",
                 (SELECT count(*) FROM passes p WHERE p.session_id = a.session_id AND p.area = a.area) AS opened
          FROM session_areas a WHERE a.session_id = ? AND a.area = ?`,
     ).get(sessionId, area) as { passLimit: number; opened: number } | undefined;
@@ -44,11 +44,11 @@ export function openPass(core: StoreCore, sessionId: number, area: string): Open
     const cartridgeId = currentCartridge(core, sessionId, session.cartridge_id);
     if (cartridgeId !== null) claimCartridge(core, cartridgeId, sessionId);
     const passNumber = row.opened + 1;
-    const info = statement(
-      core.db,
-      'INSERT INTO passes (session_id, area, pass_number, opened_at) VALUES (?, ?, ?, ?)',
-    ).run(sessionId, area, passNumber, core.now());
-    const passId = Number(info.lastInsertRowid);
+    const inserted = statement(
+      core.sql,
+      'INSERT INTO passes (session_id, area, pass_number, opened_at) VALUES (?, ?, ?, ?) RETURNING pass_id AS id',
+    ).get(sessionId, area, passNumber, core.now()) as { id: number };
+    const passId = Number(inserted.id);
     return { result: { passId, passNumber }, detail: { passId, area, passNumber } };
   });
 }
@@ -58,7 +58,7 @@ export function markPassContact(core: StoreCore, passId: number): void {
   const sessionId = sessionOfPass(core, passId);
   core.write('pass.contact', sessionId, () => {
     guardSession(core, sessionId);
-    statement(core.db, 'UPDATE passes SET contact_at = ? WHERE pass_id = ? AND contact_at IS NULL').run(
+    statement(core.sql, 'UPDATE passes SET contact_at = ? WHERE pass_id = ? AND contact_at IS NULL').run(
       core.now(),
       passId,
     );
@@ -89,7 +89,7 @@ export function recordPassProgress(core: StoreCore, passId: number, progress: Pa
     const previous = passRow(core, passId);
     if (previous.ended_at !== null) throw new StoreError('INVALID', `pass ${passId} is closed`);
     const next = counts(progress, previous);
-    statement(core.db, 'UPDATE passes SET strokes = ?, punctures = ?, contact_ms = ? WHERE pass_id = ?').run(
+    statement(core.sql, 'UPDATE passes SET strokes = ?, punctures = ?, contact_ms = ? WHERE pass_id = ?').run(
       next.strokes,
       next.punctures,
       next.contactMs,
@@ -108,7 +108,7 @@ export function closePass(core: StoreCore, passId: number, result: PassResult): 
     if (previous.ended_at !== null) throw new StoreError('INVALID', `pass ${passId} is closed: a closed pass is final`);
     const next = counts(result, previous);
     statement(
-      core.db,
+      core.sql,
       'UPDATE passes SET ended_at = ?, strokes = ?, punctures = ?, contact_ms = ? WHERE pass_id = ?',
     ).run(core.now(), next.strokes, next.punctures, next.contactMs, passId);
     return { result: undefined, detail: { passId, ...next } };

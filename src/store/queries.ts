@@ -1,5 +1,4 @@
 // Read-side queries of the record file: history, resumable sessions, used budgets, last session per area.
-import type Database from 'better-sqlite3';
 import type { PriorAreaSession } from '../policy/session-rules.js';
 import type { TreatmentMode } from '../policy/treatment-config.js';
 import type { SessionOutcome } from './schema.js';
@@ -18,7 +17,7 @@ import type {
   SessionUsage,
   UnlockRecord,
 } from './types.js';
-import { statement } from './statements.js';
+import { attachOrder, statement, type SqlConnection } from './sql.js';
 
 interface SessionRow {
   session_id: number;
@@ -58,7 +57,7 @@ interface PassRow {
 
 const SESSION_COLUMNS = 'session_id, client_id, mode, is_patch_test, cartridge_id, started_at, ended_at, outcome';
 
-function areasOf(db: Database.Database, sessionId: number): AreaRecord[] {
+function areasOf(db: SqlConnection, sessionId: number): AreaRecord[] {
   const rows = statement(
     db,
     `SELECT a.*, (SELECT count(*) FROM passes p WHERE p.session_id = a.session_id AND p.area = a.area) AS passes_opened
@@ -80,7 +79,7 @@ function areasOf(db: Database.Database, sessionId: number): AreaRecord[] {
 }
 
 function sessionBase(
-  db: Database.Database,
+  db: SqlConnection,
   row: SessionRow,
 ): Omit<SessionRecord, 'faults' | 'refusals' | 'unlocks' | 'profiles'> {
   return {
@@ -97,7 +96,7 @@ function sessionBase(
 }
 
 /** Every pass of a session, in opening order. */
-export function passesOf(db: Database.Database, sessionId: number): PassRecord[] {
+export function passesOf(db: SqlConnection, sessionId: number): PassRecord[] {
   const rows = statement(db, 'SELECT * FROM passes WHERE session_id = ? ORDER BY pass_id').all(sessionId) as PassRow[];
   return rows.map((row) => ({
     passId: row.pass_id,
@@ -112,14 +111,14 @@ export function passesOf(db: Database.Database, sessionId: number): PassRecord[]
 }
 
 /** Opened passes per planned area of a session (0 included). */
-export function openedPassesByArea(db: Database.Database, sessionId: number): Record<string, number> {
+export function openedPassesByArea(db: SqlConnection, sessionId: number): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const area of areasOf(db, sessionId)) counts[area.area] = area.passesOpened;
   return counts;
 }
 
 /** Sessions newest first, with areas, faults and refusals; all clients when `clientId` is undefined. */
-export function history(db: Database.Database, clientId?: string): SessionRecord[] {
+export function history(db: SqlConnection, clientId?: string): SessionRecord[] {
   const rows = (
     clientId === undefined
       ? statement(db, `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY session_id DESC`).all()
@@ -127,10 +126,10 @@ export function history(db: Database.Database, clientId?: string): SessionRecord
           clientId,
         )
   ) as SessionRow[];
-  const faults = statement(db, 'SELECT at AS atMs, code, detail FROM faults WHERE session_id = ? ORDER BY fault_id');
+  const faults = statement(db, 'SELECT at AS "atMs", code, detail FROM faults WHERE session_id = ? ORDER BY fault_id');
   const refusals = statement(
     db,
-    'SELECT at AS atMs, reason, detail, area FROM refusals WHERE session_id = ? ORDER BY refusal_id',
+    'SELECT at AS "atMs", reason, detail, area FROM refusals WHERE session_id = ? ORDER BY refusal_id',
   );
   const trust = statement(
     db,
@@ -180,7 +179,7 @@ function profileRecord(atMs: number, detail: Record<string, unknown>): ProfileRe
 }
 
 /** Time of the newest audit row (a clock set back writes rows older than earlier ones: the maximum, not the last). */
-export function newestRecordAtMs(db: Database.Database): number | null {
+export function newestRecordAtMs(db: SqlConnection): number | null {
   const row = statement(db, 'SELECT max(at) AS at FROM audit_log').get() as { at: number | null };
   return row.at;
 }
@@ -189,14 +188,14 @@ export function newestRecordAtMs(db: Database.Database): number | null {
  * Used budgets of a session (S6), summed over its passes: closed passes with their final counts,
  * open ones with their last recorded progress. Every planned area is listed (zeros included).
  */
-export function sessionUsage(db: Database.Database, sessionId: number): SessionUsage {
+export function sessionUsage(db: SqlConnection, sessionId: number): SessionUsage {
   const rows = statement(
     db,
-    `SELECT a.area AS area, count(p.pass_id) AS passesOpened, count(p.ended_at) AS passesClosed,
+    `SELECT a.area AS area, count(p.pass_id) AS "passesOpened", count(p.ended_at) AS "passesClosed",
               coalesce(sum(p.strokes), 0) AS strokes, coalesce(sum(p.punctures), 0) AS punctures,
-              coalesce(sum(p.contact_ms), 0) AS contactMs
+              coalesce(sum(p.contact_ms), 0) AS "contactMs"
        FROM session_areas a LEFT JOIN passes p ON p.session_id = a.session_id AND p.area = a.area
-       WHERE a.session_id = ? GROUP BY a.area ORDER BY a.position`,
+       WHERE a.session_id = ? GROUP BY a.session_id, a.area ORDER BY a.position`,
   ).all(sessionId) as (AreaUsage & { area: string })[];
   const byArea: Record<string, AreaUsage> = {};
   const total = { strokes: 0, punctures: 0, contactMs: 0 };
@@ -210,10 +209,11 @@ export function sessionUsage(db: Database.Database, sessionId: number): SessionU
 }
 
 /** Every cartridge a session used, in the order attached. */
-export function sessionCartridges(db: Database.Database, sessionId: number): number[] {
-  const rows = statement(db, 'SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY rowid').all(
-    sessionId,
-  ) as { cartridge_id: number }[];
+export function sessionCartridges(db: SqlConnection, sessionId: number): number[] {
+  const rows = statement(
+    db,
+    `SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY ${attachOrder(db)}`,
+  ).all(sessionId) as { cartridge_id: number }[];
   return rows.map((row) => row.cartridge_id);
 }
 
@@ -221,7 +221,7 @@ export function sessionCartridges(db: Database.Database, sessionId: number): num
  * The time of a session's latest record (its start, or its latest audit row), ms since epoch.
  * Scans the log backwards from its end: an interrupted session's rows are near it.
  */
-export function lastRecordAtMs(db: Database.Database, sessionId: number, startedAtMs: number): number {
+export function lastRecordAtMs(db: SqlConnection, sessionId: number, startedAtMs: number): number {
   const row = statement(db, 'SELECT at FROM audit_log WHERE session_id = ? ORDER BY audit_id DESC LIMIT 1').get(
     sessionId,
   ) as { at: number } | undefined;
@@ -229,7 +229,7 @@ export function lastRecordAtMs(db: Database.Database, sessionId: number, started
 }
 
 /** The session's record with what a resume needs, claim excepted; null when there is no such session. */
-export function resumeFacts(db: Database.Database, sessionId: number): Omit<ResumableSession, 'claim'> | null {
+export function resumeFacts(db: SqlConnection, sessionId: number): Omit<ResumableSession, 'claim'> | null {
   const row = statement(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE session_id = ?`).get(sessionId) as
     SessionRow | undefined;
   if (row === undefined) return null;
@@ -246,7 +246,7 @@ export function resumeFacts(db: Database.Database, sessionId: number): Omit<Resu
 }
 
 /** The client's latest session that never ended (a crash or kill), with what a resume needs; or null. */
-export function findResumableSession(db: Database.Database, clientId: string): Omit<ResumableSession, 'claim'> | null {
+export function findResumableSession(db: SqlConnection, clientId: string): Omit<ResumableSession, 'claim'> | null {
   const row = statement(
     db,
     'SELECT session_id FROM sessions WHERE client_id = ? AND ended_at IS NULL ORDER BY session_id DESC LIMIT 1',
@@ -260,37 +260,39 @@ export function findResumableSession(db: Database.Database, clientId: string): O
  * governs). Time: the latest of the session end (or start, if it never ended) and its passes.
  */
 export function lastSessionByArea(
-  db: Database.Database,
+  db: SqlConnection,
   clientId: string,
   options: { mode?: TreatmentMode; excludeSessionId?: number } = {},
 ): Record<string, PriorAreaSession[]> {
   const rows = statement(
     db,
-    `SELECT p.area AS area, s.mode AS mode,
-              max(max(coalesce(s.ended_at, s.started_at)), max(coalesce(p.ended_at, p.contact_at, p.opened_at))) AS atMs
+    `SELECT p.area AS area, s.mode AS mode, max(coalesce(s.ended_at, s.started_at)) AS "sessionAtMs",
+              max(coalesce(p.ended_at, p.contact_at, p.opened_at)) AS "passAtMs"
        FROM sessions s JOIN passes p ON p.session_id = s.session_id
-       WHERE s.client_id = ? AND s.is_patch_test = 0 AND s.session_id IS NOT ?
-         AND (? IS NULL OR s.mode = ?)
+       WHERE s.client_id = ? AND s.is_patch_test = 0 AND s.session_id IS DISTINCT FROM ?
+         AND (CAST(? AS TEXT) IS NULL OR s.mode = ?)
        GROUP BY s.session_id, p.area`,
   ).all(clientId, options.excludeSessionId ?? null, options.mode ?? null, options.mode ?? null) as {
     area: string;
     mode: TreatmentMode;
-    atMs: number;
+    sessionAtMs: number;
+    passAtMs: number;
   }[];
   const latest: Record<string, PriorAreaSession[]> = {};
   for (const row of rows) {
     const list = (latest[row.area] ??= []);
     const index = list.findIndex((prior) => prior.mode === row.mode);
-    const prior: PriorAreaSession = { atMs: row.atMs, mode: row.mode };
+    const atMs = Math.max(row.sessionAtMs, row.passAtMs);
+    const prior: PriorAreaSession = { atMs, mode: row.mode };
     if (index < 0) list.push(prior);
-    else if ((list[index] as PriorAreaSession).atMs < row.atMs) list[index] = prior;
+    else if ((list[index] as PriorAreaSession).atMs < atMs) list[index] = prior;
   }
   for (const list of Object.values(latest)) list.sort((first, second) => second.atMs - first.atMs);
   return latest;
 }
 
 /** A client with the latest screening recorded, or null. */
-export function client(db: Database.Database, clientId: string): ClientRecord | null {
+export function client(db: SqlConnection, clientId: string): ClientRecord | null {
   const row = statement(db, 'SELECT birth_year FROM clients WHERE client_id = ?').get(clientId) as
     { birth_year: number } | undefined;
   if (row === undefined) return null;
@@ -303,7 +305,7 @@ export function client(db: Database.Database, clientId: string): ClientRecord | 
 }
 
 /** The client's latest patch test, or null. */
-export function latestPatchTest(db: Database.Database, clientId: string): PatchTestRecord | null {
+export function latestPatchTest(db: SqlConnection, clientId: string): PatchTestRecord | null {
   const row = statement(
     db,
     'SELECT done_at, session_id, area FROM patch_tests WHERE client_id = ? ORDER BY done_at DESC LIMIT 1',
@@ -312,21 +314,22 @@ export function latestPatchTest(db: Database.Database, clientId: string): PatchT
 }
 
 /** The session that first used a cartridge, with its client; null when never used. */
-export function cartridgeUse(db: Database.Database, cartridgeId: number): CartridgeUse | null {
+export function cartridgeUse(db: SqlConnection, cartridgeId: number): CartridgeUse | null {
   const row = statement(
     db,
-    `SELECT c.cartridge_id AS cartridgeId, c.session_id AS sessionId, s.client_id AS clientId, c.first_used_at AS firstUsedAtMs
+    `SELECT c.cartridge_id AS "cartridgeId", c.session_id AS "sessionId", s.client_id AS "clientId",
+            c.first_used_at AS "firstUsedAtMs"
        FROM cartridges c LEFT JOIN sessions s ON s.session_id = c.session_id WHERE c.cartridge_id = ?`,
   ).get(cartridgeId) as CartridgeUse | undefined;
   return row ?? null;
 }
 
 /** Audit rows in order, after `afterId`, of one session or all. */
-export function auditLog(db: Database.Database, options: { sessionId?: number; afterId?: number }): AuditEntry[] {
+export function auditLog(db: SqlConnection, options: { sessionId?: number; afterId?: number }): AuditEntry[] {
   const rows = statement(
     db,
     `SELECT audit_id, at, session_id, kind, detail_json FROM audit_log
-       WHERE audit_id > ? AND (? IS NULL OR session_id = ?) ORDER BY audit_id`,
+       WHERE audit_id > ? AND (CAST(? AS BIGINT) IS NULL OR session_id = ?) ORDER BY audit_id`,
   ).all(options.afterId ?? 0, options.sessionId ?? null, options.sessionId ?? null) as {
     audit_id: number;
     at: number;

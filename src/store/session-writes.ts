@@ -7,7 +7,7 @@ import { encodeJson } from './json.js';
 import { SESSION_OUTCOMES, type SessionOutcome } from './schema.js';
 import type { AreaResult, BeginSessionInput } from './types.js';
 import { requireCartridgeId, requireCount, requireInteger, requireText } from './validate.js';
-import { statement } from './statements.js';
+import { attachOrder, statement } from './sql.js';
 
 interface OpenSessionRow {
   client_id: string;
@@ -17,7 +17,7 @@ interface OpenSessionRow {
 
 /** The session's row; NOT_FOUND when absent, SESSION_ENDED when it has ended. */
 export function openSessionRow(core: StoreCore, sessionId: number): OpenSessionRow {
-  const row = statement(core.db, 'SELECT client_id, cartridge_id, ended_at FROM sessions WHERE session_id = ?').get(
+  const row = statement(core.sql, 'SELECT client_id, cartridge_id, ended_at FROM sessions WHERE session_id = ?').get(
     sessionId,
   ) as OpenSessionRow | undefined;
   if (row === undefined) throw new StoreError('NOT_FOUND', `no session ${sessionId}`);
@@ -37,7 +37,7 @@ export function heldSession(core: StoreCore, sessionId: number): OpenSessionRow 
  * it does not exist; CLIENT_IN_SESSION when another live process holds its client's claim.
  */
 export function guardSession(core: StoreCore, sessionId: number): void {
-  const row = statement(core.db, 'SELECT client_id FROM sessions WHERE session_id = ?').get(sessionId) as
+  const row = statement(core.sql, 'SELECT client_id FROM sessions WHERE session_id = ?').get(sessionId) as
     { client_id: string } | undefined;
   if (row === undefined) throw new StoreError('NOT_FOUND', `no session ${sessionId}`);
   const claim = liveClaim(core, row.client_id);
@@ -52,8 +52,8 @@ export function guardSession(core: StoreCore, sessionId: number): void {
 /** The cartridge last attached to the session (the one in the pen), or the one it began with. */
 export function currentCartridge(core: StoreCore, sessionId: number, began: number | null): number | null {
   const row = statement(
-    core.db,
-    'SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY rowid DESC LIMIT 1',
+    core.sql,
+    `SELECT cartridge_id FROM session_cartridges WHERE session_id = ? ORDER BY ${attachOrder(core.sql)} DESC LIMIT 1`,
   ).get(sessionId) as { cartridge_id: number } | undefined;
   return row?.cartridge_id ?? began;
 }
@@ -61,10 +61,10 @@ export function currentCartridge(core: StoreCore, sessionId: number, began: numb
 /** NOTE: S19: a cartridge belongs to the first session that used it; any other session gets CARTRIDGE_REUSED. */
 export function claimCartridge(core: StoreCore, cartridgeId: number, sessionId: number): void {
   statement(
-    core.db,
+    core.sql,
     'INSERT INTO cartridges (cartridge_id, session_id, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   ).run(cartridgeId, sessionId, core.now());
-  const owner = statement(core.db, 'SELECT session_id FROM cartridges WHERE cartridge_id = ?').get(cartridgeId) as {
+  const owner = statement(core.sql, 'SELECT session_id FROM cartridges WHERE cartridge_id = ?').get(cartridgeId) as {
     session_id: number | null;
   };
   if (owner.session_id !== sessionId) {
@@ -74,7 +74,7 @@ export function claimCartridge(core: StoreCore, cartridgeId: number, sessionId: 
     );
   }
   statement(
-    core.db,
+    core.sql,
     'INSERT INTO session_cartridges (session_id, cartridge_id, attached_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   ).run(sessionId, cartridgeId, core.now());
 }
@@ -102,7 +102,7 @@ export function beginSession(core: StoreCore, input: BeginSessionInput): number 
   return core.write('session.began', null, () => {
     holdClient(core, input.clientId, null);
     const open = statement(
-      core.db,
+      core.sql,
       'SELECT session_id FROM sessions WHERE client_id = ? AND ended_at IS NULL ORDER BY session_id DESC LIMIT 1',
     ).get(input.clientId) as { session_id: number } | undefined;
     if (open !== undefined) {
@@ -111,25 +111,26 @@ export function beginSession(core: StoreCore, input: BeginSessionInput): number 
         `client ${input.clientId} has session ${open.session_id} not ended: resume it, or end it (interrupted) first`,
       );
     }
-    const info = statement(
-      core.db,
-      'INSERT INTO sessions (client_id, mode, is_patch_test, cartridge_id, plan_json, started_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(input.clientId, input.mode, input.isPatchTest ? 1 : 0, input.cartridgeId, planJson, core.now());
-    const sessionId = Number(info.lastInsertRowid);
+    const inserted = statement(
+      core.sql,
+      'INSERT INTO sessions (client_id, mode, is_patch_test, cartridge_id, plan_json, started_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING session_id AS id',
+    ).get(input.clientId, input.mode, input.isPatchTest ? 1 : 0, input.cartridgeId, planJson, core.now()) as {
+      id: number;
+    };
+    const sessionId = Number(inserted.id);
     holdClient(core, input.clientId, sessionId);
     const insertArea = statement(
-      core.db,
+      core.sql,
       'INSERT INTO session_areas (session_id, area, position, depth_um, stroke_hz, pass_limit) VALUES (?, ?, ?, ?, ?, ?)',
     );
     input.areas.forEach((area, position) =>
       insertArea.run(sessionId, area.area, position, area.depthUm, area.strokeHz, area.passLimit),
     );
     if (input.cartridgeId !== null) {
-      statement(core.db, 'INSERT INTO session_cartridges (session_id, cartridge_id, attached_at) VALUES (?, ?, ?)').run(
-        sessionId,
-        input.cartridgeId,
-        core.now(),
-      );
+      statement(
+        core.sql,
+        'INSERT INTO session_cartridges (session_id, cartridge_id, attached_at) VALUES (?, ?, ?)',
+      ).run(sessionId, input.cartridgeId, core.now());
     }
     const { plan: _plan, ...detail } = input;
     return { result: sessionId, detail: { sessionId, ...detail } };
@@ -169,7 +170,7 @@ export function finishArea(
     if (opened === undefined) throw new StoreError('NOT_FOUND', `area ${area} is not planned in session ${sessionId}`);
     if (passes > opened) throw new StoreError('INVALID', `${area}: ${passes} passes reported, only ${opened} opened`);
     statement(
-      core.db,
+      core.sql,
       `UPDATE session_areas SET passes = ?, strokes = ?, punctures = ?, max_measured_depth_um = ?, lock_reason = ?,
          finished_at = ? WHERE session_id = ? AND area = ?`,
     ).run(passes, strokes, punctures, maxDepth, lockReason, core.now(), sessionId, area);
@@ -183,21 +184,21 @@ export function endSession(core: StoreCore, sessionId: number, outcome: SessionO
   core.write('session.ended', sessionId, () => {
     const session = heldSession(core, sessionId);
     const now = core.now();
-    statement(core.db, 'UPDATE sessions SET ended_at = ?, outcome = ? WHERE session_id = ?').run(
+    statement(core.sql, 'UPDATE sessions SET ended_at = ?, outcome = ? WHERE session_id = ?').run(
       now,
       outcome,
       sessionId,
     );
     // NOTE: a patch test counts only when completed with at least one pass in contact with the skin.
     const patch = statement(
-      core.db,
-      `SELECT s.client_id AS clientId, p.area AS area FROM sessions s JOIN passes p ON p.session_id = s.session_id
+      core.sql,
+      `SELECT s.client_id AS "clientId", p.area AS area FROM sessions s JOIN passes p ON p.session_id = s.session_id
          WHERE s.session_id = ? AND s.is_patch_test = 1 AND p.contact_at IS NOT NULL ORDER BY p.pass_id LIMIT 1`,
     ).get(sessionId) as { clientId: string; area: string } | undefined;
     const patchTestRecorded = outcome === 'completed' && patch !== undefined;
     if (patchTestRecorded) {
       statement(
-        core.db,
+        core.sql,
         'INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, ?, ?, ?)',
       ).run(patch.clientId, now, sessionId, patch.area, now);
     }

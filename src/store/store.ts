@@ -1,9 +1,9 @@
-// The record store: synchronous, one durable chained transaction per call; claims, sessions, passes, reads.
+// The record store: synchronous, one durable chained transaction per call; claims, sessions, passes, reads (SQLite or PostgreSQL underneath).
 import { parseScreening, type Screening } from '../policy/screening.js';
 import { newHolder, retireHolder } from './claim-holder.js';
 import { claimClient, liveClaim, ownClaims, releaseClient } from './claims.js';
 import { StoreCore } from './core.js';
-import { DEFAULT_BUSY_TIMEOUT_MS, StoreError } from './errors.js';
+import { asStoreError, DEFAULT_BUSY_TIMEOUT_MS, StoreError } from './errors.js';
 import { headPathOf, readHead } from './head.js';
 import { encodeJson } from './json.js';
 import { openDatabase, storePathIn } from './open.js';
@@ -25,8 +25,8 @@ import type {
   Store,
 } from './types.js';
 import { optionalText, requireCartridgeId, requireCount, requireInteger, requireText } from './validate.js';
-import { verifyChain, type ChainAnchor } from './verify.js';
-import { statement } from './statements.js';
+import { verifyChain, type ChainAnchor, type VerifyReport } from './verify.js';
+import { sqliteConnection, statement } from './sql.js';
 
 export interface StoreOptions {
   /** Wall-clock source for record times, ms since epoch (default Date.now). */
@@ -42,8 +42,20 @@ export interface StoreOptions {
 /** Longest free text kept in a refusal or fault detail. */
 const MAX_DETAIL_CHARS = 2000;
 
-class SqliteStore implements Store {
-  constructor(private readonly core: StoreCore) {}
+/** What differs per backend beyond its SQL connection: the engine's own check, the chain walk, the URL or path. */
+export interface StoreBackend {
+  integrityCheck(): string;
+  verify(anchors?: readonly ChainAnchor[]): VerifyReport;
+}
+
+/** The Store on any SqlConnection: every rule and record written once, for both backends. */
+export class RecordStore implements Store {
+  private closed = false;
+
+  constructor(
+    private readonly core: StoreCore,
+    private readonly backend: StoreBackend,
+  ) {}
 
   get path(): string {
     return this.core.path;
@@ -79,13 +91,13 @@ class SqliteStore implements Store {
     this.core.write('client.upserted', null, () => {
       const now = this.core.now();
       statement(
-        this.core.db,
+        this.core.sql,
         `INSERT INTO clients (client_id, birth_year, created_at, updated_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (client_id) DO UPDATE SET birth_year = excluded.birth_year, updated_at = excluded.updated_at`,
       ).run(client.clientId, client.birthYear, now, now);
       if (screening !== null) {
         statement(
-          this.core.db,
+          this.core.sql,
           'INSERT INTO screenings (client_id, answered_at, answers_json, recorded_at) VALUES (?, ?, ?, ?)',
         ).run(client.clientId, screening.answeredAt, answersJson, now);
       }
@@ -94,7 +106,7 @@ class SqliteStore implements Store {
   }
 
   getClient(clientId: string): ClientRecord | null {
-    return this.read('reading a client', () => queries.client(this.core.db, clientId));
+    return this.read('reading a client', () => queries.client(this.core.sql, clientId));
   }
 
   recordPatchTest(clientId: string, doneAtMs?: number, area?: string): number {
@@ -102,16 +114,16 @@ class SqliteStore implements Store {
     const where = optionalText(area, 'area', 64);
     return this.core.write('patchTest.recorded', null, () => {
       const doneAt = requireCount(doneAtMs ?? this.core.now(), 'doneAtMs');
-      const info = statement(
-        this.core.db,
-        'INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, NULL, ?, ?)',
-      ).run(clientId, doneAt, where, this.core.now());
-      return { result: Number(info.lastInsertRowid), detail: { clientId, doneAtMs: doneAt, area: where } };
+      const inserted = statement(
+        this.core.sql,
+        'INSERT INTO patch_tests (client_id, done_at, session_id, area, recorded_at) VALUES (?, ?, NULL, ?, ?) RETURNING patch_test_id AS id',
+      ).get(clientId, doneAt, where, this.core.now()) as { id: number };
+      return { result: Number(inserted.id), detail: { clientId, doneAtMs: doneAt, area: where } };
     });
   }
 
   latestPatchTest(clientId: string) {
-    return this.read('reading patch tests', () => queries.latestPatchTest(this.core.db, clientId));
+    return this.read('reading patch tests', () => queries.latestPatchTest(this.core.sql, clientId));
   }
 
   claimClient(clientId: string) {
@@ -132,7 +144,7 @@ class SqliteStore implements Store {
 
   resumeSession(sessionId: number, input: { readonly cartridgeId: number | null }): ResumableSession {
     sessions.resumeSession(this.core, sessionId, input.cartridgeId);
-    const facts = queries.resumeFacts(this.core.db, sessionId) as Omit<ResumableSession, 'claim'>;
+    const facts = queries.resumeFacts(this.core.sql, sessionId) as Omit<ResumableSession, 'claim'>;
     return { ...facts, claim: liveClaim(this.core, facts.clientId) };
   }
 
@@ -160,13 +172,11 @@ class SqliteStore implements Store {
     const code = requireText(fault.code, 'fault code', 64);
     const detail = optionalText(fault.detail, 'fault detail', MAX_DETAIL_CHARS);
     return this.core.write('fault.recorded', sessionId, () => {
-      const info = statement(this.core.db, 'INSERT INTO faults (session_id, at, code, detail) VALUES (?, ?, ?, ?)').run(
-        sessionId,
-        this.core.now(),
-        code,
-        detail,
-      );
-      return { result: Number(info.lastInsertRowid), detail: { code, detail } };
+      const inserted = statement(
+        this.core.sql,
+        'INSERT INTO faults (session_id, at, code, detail) VALUES (?, ?, ?, ?) RETURNING fault_id AS id',
+      ).get(sessionId, this.core.now(), code, detail) as { id: number };
+      return { result: Number(inserted.id), detail: { code, detail } };
     });
   }
 
@@ -177,11 +187,11 @@ class SqliteStore implements Store {
     const area = optionalText(refusal.area, 'area', 64);
     const clientId = optionalText(refusal.clientId, 'clientId', 64);
     return this.core.write('refusal.recorded', sessionId, () => {
-      const info = statement(
-        this.core.db,
-        'INSERT INTO refusals (session_id, client_id, at, reason, detail, area) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(sessionId, clientId, this.core.now(), reason, detail, area);
-      return { result: Number(info.lastInsertRowid), detail: { reason, detail, area, sessionId, clientId } };
+      const inserted = statement(
+        this.core.sql,
+        'INSERT INTO refusals (session_id, client_id, at, reason, detail, area) VALUES (?, ?, ?, ?, ?, ?) RETURNING refusal_id AS id',
+      ).get(sessionId, clientId, this.core.now(), reason, detail, area) as { id: number };
+      return { result: Number(inserted.id), detail: { reason, detail, area, sessionId, clientId } };
     });
   }
 
@@ -195,30 +205,30 @@ class SqliteStore implements Store {
   }
 
   openedPassesByArea(sessionId: number): Record<string, number> {
-    return this.read('reading passes', () => queries.openedPassesByArea(this.core.db, sessionId));
+    return this.read('reading passes', () => queries.openedPassesByArea(this.core.sql, sessionId));
   }
 
   passes(sessionId: number) {
-    return this.read('reading passes', () => queries.passesOf(this.core.db, sessionId));
+    return this.read('reading passes', () => queries.passesOf(this.core.sql, sessionId));
   }
 
   findResumableSession(clientId: string): ResumableSession | null {
     return this.read('reading sessions', () => {
-      const facts = queries.findResumableSession(this.core.db, clientId);
+      const facts = queries.findResumableSession(this.core.sql, clientId);
       return facts === null ? null : { ...facts, claim: liveClaim(this.core, clientId) };
     });
   }
 
   sessionUsage(sessionId: number) {
-    return this.read('reading usage', () => queries.sessionUsage(this.core.db, sessionId));
+    return this.read('reading usage', () => queries.sessionUsage(this.core.sql, sessionId));
   }
 
   lastSessionByArea(clientId: string, options?: Parameters<Store['lastSessionByArea']>[1]) {
-    return this.read('reading sessions', () => queries.lastSessionByArea(this.core.db, clientId, options));
+    return this.read('reading sessions', () => queries.lastSessionByArea(this.core.sql, clientId, options));
   }
 
   lastTreatmentsByArea(clientId: string, options?: { excludeSessionId?: number }) {
-    return this.read('reading treatments', () => lastTreatmentsByArea(this.core.db, clientId, options));
+    return this.read('reading treatments', () => lastTreatmentsByArea(this.core.sql, clientId, options));
   }
 
   isCartridgeSeen(cartridgeId: number): boolean {
@@ -226,7 +236,7 @@ class SqliteStore implements Store {
   }
 
   cartridgeUse(cartridgeId: number): CartridgeUse | null {
-    return this.read('reading cartridges', () => queries.cartridgeUse(this.core.db, cartridgeId));
+    return this.read('reading cartridges', () => queries.cartridgeUse(this.core.sql, cartridgeId));
   }
 
   markCartridgeUsed(cartridgeId: number, sessionId: number): void {
@@ -234,30 +244,28 @@ class SqliteStore implements Store {
   }
 
   history(clientId?: string) {
-    return this.read('reading history', () => queries.history(this.core.db, clientId));
+    return this.read('reading history', () => queries.history(this.core.sql, clientId));
   }
 
   newestRecordAtMs(): number | null {
-    return this.read('reading the audit log', () => queries.newestRecordAtMs(this.core.db));
+    return this.read('reading the audit log', () => queries.newestRecordAtMs(this.core.sql));
   }
 
   auditLog(options: { sessionId?: number; afterId?: number } = {}): AuditEntry[] {
-    return this.read('reading the audit log', () => queries.auditLog(this.core.db, options));
+    return this.read('reading the audit log', () => queries.auditLog(this.core.sql, options));
   }
 
   integrityCheck(): string {
-    const rows = this.core.db.pragma('integrity_check') as { integrity_check: string }[];
-    return rows.map((row) => row.integrity_check).join('; ');
+    return this.backend.integrityCheck();
   }
 
-  verify(anchors?: readonly ChainAnchor[]) {
-    const headPath = headPathOf(this.core.path);
-    const version = this.core.db.pragma('user_version', { simple: true }) as number;
-    return verifyChain(this.core.db, { version, head: readHead(headPath), headPath, anchors });
+  verify(anchors?: readonly ChainAnchor[]): VerifyReport {
+    return this.backend.verify(anchors);
   }
 
   close(): void {
-    if (!this.core.db.open) return;
+    if (this.closed) return;
+    this.closed = true;
     if (!this.core.readOnly && this.core.tables.some((table) => table.name === 'session_claims')) {
       for (const claim of ownClaims(this.core)) {
         try {
@@ -289,7 +297,29 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     access: options.access,
     busyTimeoutMs,
   });
-  return new SqliteStore(new StoreCore(path, opened.db, clock, opened.tables, opened.head, newHolder(), busyTimeoutMs));
+  const { db } = opened;
+  const core = new StoreCore(
+    path,
+    sqliteConnection(db),
+    clock,
+    opened.tables,
+    opened.head,
+    newHolder(),
+    opened.head === null,
+    (error, action) => asStoreError(error, action, path, busyTimeoutMs),
+    () => {
+      if (db.open) db.close();
+    },
+  );
+  return new RecordStore(core, {
+    integrityCheck: () =>
+      (db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('; '),
+    verify: (anchors) => {
+      const headPath = headPathOf(path);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      return verifyChain(db, { version, head: readHead(headPath), headPath, anchors });
+    },
+  });
 }
 
 /** Opens the store file inside a data directory (see resolveDataDir). */

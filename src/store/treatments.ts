@@ -1,8 +1,7 @@
 // Treatments per area for the interval rule (S19): full sessions per mode and patch tests, each a treatment of its area.
-import type Database from 'better-sqlite3';
 import type { TreatmentMode } from '../policy/treatment-config.js';
 import type { AreaTreatment } from './types.js';
-import { statement } from './statements.js';
+import { statement, type SqlConnection } from './sql.js';
 
 interface TreatmentRow {
   sessionId: number | null;
@@ -10,6 +9,9 @@ interface TreatmentRow {
   mode: TreatmentMode;
   isPatchTest: number;
   startedAt: number;
+  sessionAtMs: number;
+  passAtMs: number;
+  /** The later of the two: the treatment's time. */
   atMs: number;
 }
 
@@ -21,23 +23,24 @@ interface TreatmentRow {
  * counts the client's treated full sessions begun after a patch test, `excludeSessionId` left out.
  */
 export function lastTreatmentsByArea(
-  db: Database.Database,
+  db: SqlConnection,
   clientId: string,
   options: { excludeSessionId?: number } = {},
 ): Record<string, AreaTreatment[]> {
   const exclude = options.excludeSessionId ?? null;
   const rows = statement(
     db,
-    `SELECT s.session_id AS sessionId, p.area AS area, s.mode AS mode, s.is_patch_test AS isPatchTest,
-              s.started_at AS startedAt,
-              max(max(coalesce(s.ended_at, s.started_at)), max(coalesce(p.ended_at, p.contact_at, p.opened_at))) AS atMs
+    `SELECT s.session_id AS "sessionId", p.area AS area, s.mode AS mode, s.is_patch_test AS "isPatchTest",
+              s.started_at AS "startedAt", max(coalesce(s.ended_at, s.started_at)) AS "sessionAtMs",
+              max(coalesce(p.ended_at, p.contact_at, p.opened_at)) AS "passAtMs"
        FROM sessions s JOIN passes p ON p.session_id = s.session_id
-       WHERE s.client_id = ? AND s.session_id IS NOT ?
+       WHERE s.client_id = ? AND s.session_id IS DISTINCT FROM ?
        GROUP BY s.session_id, p.area
        UNION ALL
-       SELECT NULL, area, 'home', 1, done_at, done_at FROM patch_tests
+       SELECT NULL, area, 'home', 1, done_at, done_at, done_at FROM patch_tests
        WHERE client_id = ? AND session_id IS NULL AND area IS NOT NULL`,
   ).all(clientId, exclude, clientId) as TreatmentRow[];
+  for (const row of rows) row.atMs = Math.max(row.sessionAtMs, row.passAtMs);
   const fullStarts = [
     ...new Set(rows.filter((row) => row.isPatchTest === 0).map((row) => `${row.sessionId}:${row.startedAt}`)),
   ].map((key) => Number(key.split(':')[1]));

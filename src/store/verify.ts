@@ -47,18 +47,36 @@ export interface VerifyReport {
 
 const MAX_PROBLEMS = 100;
 
+/** A problem list that keeps the first MAX_PROBLEMS and counts them all. */
+export function problemList(): {
+  problems: ChainProblem[];
+  count: () => number;
+  report: (problem: ChainProblem) => void;
+} {
+  const problems: ChainProblem[] = [];
+  let problemCount = 0;
+  return {
+    problems,
+    count: () => problemCount,
+    report: (problem) => {
+      problemCount++;
+      if (problems.length < MAX_PROBLEMS) problems.push(problem);
+    },
+  };
+}
+
 interface Recorded {
   readonly digest: string | null;
   readonly auditId: number;
 }
 
-type AuditRow = [number, number, number | null, string, string, string | null, string | null];
+export type AuditRow = [number, number, number | null, string, string, string | null, string | null];
 
 /** Audit rows read per query: bounded memory, and cheaper than a row-by-row iterator. */
 const PAGE_ROWS = 5000;
 
 /** Walks the audit log in order: each link and id, the last recorded digest per row, the hashes asked for. */
-class Walk {
+export class Walk {
   rows = 0;
   genesisRows = 0;
   last: ChainHead = { auditId: 0, hash: CHAIN_SEED };
@@ -144,16 +162,16 @@ function recordRows(
     recorded.set(`${table}\u0000${key}`, { digest, auditId });
 }
 
-function checkRows(
-  db: Database.Database,
+/** Checks every covered row (`rowsOf` gives each as [key JSON, ...columns]) against the digest the walk recorded last. */
+export function checkRows(
+  rowsOf: (table: CoveredTable) => Iterable<[string, ...unknown[]]>,
   tables: readonly CoveredTable[],
   walk: Walk,
   report: (problem: ChainProblem) => void,
 ): number {
   let checked = 0;
   for (const table of tables) {
-    const rows = db.prepare(selectRowsSql(table)).raw().iterate() as IterableIterator<[string, ...unknown[]]>;
-    for (const [key, ...values] of rows) {
+    for (const [key, ...values] of rowsOf(table)) {
       checked++;
       const id = `${table.name}\u0000${key}`;
       const recorded = walk.recorded.get(id);
@@ -261,7 +279,9 @@ export function verifyChain(
     const walk = walkAuditLog(db, options.version >= CHAIN_SCHEMA_VERSION, wanted, report);
     let coveredRows = 0;
     if (options.version >= CHAIN_SCHEMA_VERSION && problems.every((problem) => problem.kind !== 'SCHEMA_ALTERED')) {
-      coveredRows = checkRows(db, describeTables(db, coveredTableNames(options.version)), walk, report);
+      const rowsOf = (table: CoveredTable) =>
+        db.prepare(selectRowsSql(table)).raw().iterate() as IterableIterator<[string, ...unknown[]]>;
+      coveredRows = checkRows(rowsOf, describeTables(db, coveredTableNames(options.version)), walk, report);
       checkTail(db, walk, report);
       checkHead(options.head, options.headPath, walk, report);
     }

@@ -1,7 +1,15 @@
 // The records a session request uses: which database (the real one, or the demo one), the client and its screening.
 import { join } from 'node:path';
-import { demoClient, parseScreening, type Screening } from '../policy/index.js';
-import { openStore, resolveDataDir, StoreError, type Store } from '../store/index.js';
+import { demoClient, parseScreeningFile, type Screening } from '../policy/index.js';
+import {
+  isPostgresUrl,
+  openRecords,
+  redactUrl,
+  resolveDataDir,
+  resolveRecordsTarget,
+  StoreError,
+  type Store,
+} from '../store/index.js';
 import { RequestError } from './request-error.js';
 import { StoreSessionRecords } from './store-records.js';
 
@@ -23,6 +31,8 @@ export interface RecordsOptions {
 
 export interface RequestRecords {
   readonly store: Store;
+  /** The database file: the real one, or the demo one beside it. */
+  readonly path: string;
   readonly clientId: string;
   readonly records: StoreSessionRecords;
   close(): void;
@@ -31,20 +41,23 @@ export interface RequestRecords {
 /** Opens the database at `path` (StoreError -> RequestError, exit 2: the file is left untouched). */
 export function openRecordsStore(path: string, nowMs: () => number): Store {
   try {
-    return openStore(path, { nowMs });
+    return openRecords(path, { nowMs });
   } catch (error) {
-    if (error instanceof StoreError) throw new RequestError(`database ${path}: ${error.message} (file left untouched)`);
+    if (error instanceof StoreError) {
+      const where = isPostgresUrl(path) ? redactUrl(path) : path;
+      throw new RequestError(`database ${where}: ${error.message} (left untouched)`);
+    }
     throw error;
   }
 }
 
-/** The default database path: `--db`, else `$MNPEN_DATA_DIR/mnpen.db`. */
+/** The records: `--db` (path or `postgres://` URL), else `$MNPEN_DATABASE_URL`, else `$MNPEN_DATA_DIR/mnpen.db`. */
 export function defaultDbPath(dbPath: string | undefined): string {
-  return dbPath ?? join(resolveDataDir(process.env), 'mnpen.db');
+  return resolveRecordsTarget(process.env, dbPath);
 }
 
-function checkedScreening(json: unknown, source: string): Screening {
-  const result = parseScreening(json);
+function checkedScreening(json: unknown, source: string, nowMs: number): Screening {
+  const result = parseScreeningFile(json, nowMs);
   if (!result.ok) {
     throw new RequestError(
       `${source}: refused:\n  ${result.errors.map((error) => `${error.field}: ${error.message}`).join('\n  ')}`,
@@ -77,10 +90,14 @@ export function openSessionRecords(options: RecordsOptions): RequestRecords {
   }
   // NOTE: read the screening before opening the database: a bad file must not create one.
   const screening =
-    options.screening === undefined ? null : checkedScreening(options.screening.json, options.screening.source);
+    options.screening === undefined
+      ? null
+      : checkedScreening(options.screening.json, options.screening.source, options.nowMs());
   const realPath = defaultDbPath(options.dbPath);
   const demo = clientId === undefined;
-  const path = demo ? join(realPath, '..', DEMO_STORE_FILE_NAME) : realPath;
+  // NOTE: demo clients never reach a shared server: a demo run uses the demo file in the data directory.
+  const demoBeside = isPostgresUrl(realPath) ? join(resolveDataDir(process.env), 'mnpen.db') : realPath;
+  const path = demo ? join(demoBeside, '..', DEMO_STORE_FILE_NAME) : realPath;
   const store = openRecordsStore(path, options.nowMs);
   try {
     const id = demo ? `${DEMO_CLIENT_PREFIX}-${options.nowMs().toString(36)}` : clientId;
@@ -94,7 +111,13 @@ export function openSessionRecords(options: RecordsOptions): RequestRecords {
     } else if (store.getClient(id) === null) {
       throw new RequestError(`--screening FILE is required: client ${id} has no record yet`);
     }
-    return { store, clientId: id, records: new StoreSessionRecords(store, options.nowMs), close: () => store.close() };
+    return {
+      store,
+      path,
+      clientId: id,
+      records: new StoreSessionRecords(store, options.nowMs),
+      close: () => store.close(),
+    };
   } catch (error) {
     store.close();
     if (error instanceof StoreError) throw new RequestError(`database ${path}: ${error.message}`);

@@ -1,5 +1,5 @@
 // One session asked for by a front end (the CLI, the desktop page, the bench): inputs checked, the pen and records chosen, the runner run.
-import { PenSimulation } from '../../sim/index.js';
+import { PenSimulation, type PenSimulationOptions } from '../../sim/index.js';
 import type { ControllerInput } from '../machine/index.js';
 import { DEFAULT_TREATMENT_CONFIG, aftercareLines, checkPatchTestPlan, parsePlan, type Plan } from '../policy/index.js';
 import { Sku } from '../protocol/index.js';
@@ -7,12 +7,28 @@ import { runPortSession } from './port-session.js';
 import { RequestError } from './request-error.js';
 import { openSessionRecords } from './session-records.js';
 import { loadSessionTrust, type SessionTrustFiles } from './session-trust.js';
-import type { SessionResult } from './session-runner.js';
-import { runSimulatedSession } from './sim-session.js';
+import type { SessionResult, SessionRunner } from './session-runner.js';
+import type { SimulationPace } from '../../sim/pace.js';
+import { runSimulatedSession, type SimulatedOperator } from './sim-session.js';
 import { treatedSkin, type SessionSummary } from './summary.js';
 
 /** Needles on the simulated pen's cartridge. */
 export const DEMO_NEEDLE_COUNT = 12;
+
+/**
+ * How a front end that watches and drives the simulated pen itself (the desktop page) joins a run;
+ * everything else about the request is as the CLI's.
+ */
+export interface SimulatedDrive {
+  /** Builds the simulated pen from the request's options (the desk adds its clock and watches the firmware). */
+  readonly createSimulation?: (options: PenSimulationOptions) => PenSimulation;
+  /** Who operates: default the scripted hand (the request's seed and attempt passes). */
+  readonly operator?: SimulatedOperator;
+  /** Virtual time against real time; default as fast as possible. */
+  readonly pace?: SimulationPace;
+  /** Called with the runner and the simulation before the session starts. */
+  readonly attach?: (runner: SessionRunner, simulation: PenSimulation) => void;
+}
 
 /** The pen a request runs on: the simulated one (virtual time, scripted hand) or one at a serial port. */
 export type RequestedPen =
@@ -25,6 +41,7 @@ export type RequestedPen =
       readonly atMs?: number;
       /** Pass attempts per area by the scripted hand (default: the plan's). */
       readonly attemptPasses?: number;
+      readonly drive?: SimulatedDrive;
     }
   | { readonly kind: 'port'; readonly path: string };
 
@@ -47,6 +64,8 @@ export interface SessionRequest {
 /** The end of a requested session: the machine's summary (with aftercare when skin was treated) and the records' state. */
 export interface SessionReport extends SessionResult {
   readonly summary: SessionSummary;
+  /** The database the session was recorded in (the demo one for a demo client). */
+  readonly recordsPath: string;
 }
 
 /** A cartridge id for a simulated session: new for every client, seed and start time; never 0. */
@@ -84,6 +103,9 @@ export function checkedPlan(request: Pick<SessionRequest, 'plan' | 'modeOverride
   return result.plan;
 }
 
+/** How long after its newest record a simulated session without --at starts, when the records are ahead of the wall clock. */
+export const SIM_RESTART_GAP_MS = 1000;
+
 /**
  * Runs one requested session to its end. Throws RequestError for bad input (nothing sent to the
  * pen, nothing recorded) and PortOpenError when the pen's port cannot be opened.
@@ -92,7 +114,7 @@ export async function runSessionRequest(request: SessionRequest): Promise<Sessio
   const plan = checkedPlan(request);
   const trust = loadSessionTrust(request.trust ?? {});
   const pen = request.pen;
-  const startedAtMs = pen.kind === 'sim' ? (pen.atMs ?? Date.now()) : Date.now();
+  let startedAtMs = pen.kind === 'sim' ? (pen.atMs ?? Date.now()) : Date.now();
   let virtualElapsedMs = (): number => 0;
   const records = openSessionRecords({
     dbPath: request.dbPath,
@@ -102,6 +124,12 @@ export async function runSessionRequest(request: SessionRequest): Promise<Sessio
     nowMs: () => (pen.kind === 'sim' ? startedAtMs + virtualElapsedMs() : Date.now()),
   });
   try {
+    if (pen.kind === 'sim' && pen.atMs === undefined) {
+      // NOTE: a simulated session runs ahead of the wall clock (virtual time); without --at, the simulated
+      // world's clock goes on from its records, so a second run is not taken for a clock set back (S9).
+      const newestMs = records.store.newestRecordAtMs();
+      if (newestMs !== null && newestMs >= startedAtMs) startedAtMs = newestMs + SIM_RESTART_GAP_MS;
+    }
     const input: ControllerInput = {
       plan,
       mode: plan.mode,
@@ -112,7 +140,8 @@ export async function runSessionRequest(request: SessionRequest): Promise<Sessio
     };
     let result: SessionResult;
     if (pen.kind === 'sim') {
-      const simulation = PenSimulation.create({
+      const drive = pen.drive ?? {};
+      const simulation = (drive.createSimulation ?? PenSimulation.create)({
         seed: pen.seed,
         sku: plan.mode === 'pro' ? Sku.PRO : Sku.HOME,
         cartridge: {
@@ -128,7 +157,13 @@ export async function runSessionRequest(request: SessionRequest): Promise<Sessio
         input,
         simulation,
         records: records.records,
-        operator: { kind: 'scripted', seed: pen.seed, ...(attemptPasses === undefined ? {} : { attemptPasses }) },
+        operator: drive.operator ?? {
+          kind: 'scripted',
+          seed: pen.seed,
+          ...(attemptPasses === undefined ? {} : { attemptPasses }),
+        },
+        ...(drive.pace === undefined ? {} : { pace: drive.pace }),
+        ...(drive.attach === undefined ? {} : { attach: drive.attach }),
       });
     } else {
       result = await runPortSession({
@@ -139,7 +174,7 @@ export async function runSessionRequest(request: SessionRequest): Promise<Sessio
       });
     }
     const summary = treatedSkin(result.summary) ? { ...result.summary, aftercare: aftercareLines() } : result.summary;
-    return { ...result, summary };
+    return { ...result, summary, recordsPath: records.path };
   } finally {
     records.close();
   }

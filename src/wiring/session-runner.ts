@@ -60,6 +60,7 @@ export class SessionRunner {
   private endedWith: SessionEndedParams | null = null;
   private recordsFailure: string | null = null;
   private readonly endWaiters: ((result: SessionResult) => void)[] = [];
+  private readonly eventListeners = new Set<(event: ControllerEvent) => void>();
   private result: SessionResult | null = null;
   private failed = false;
 
@@ -105,6 +106,15 @@ export class SessionRunner {
       error: () => {},
     });
     return () => subscription.unsubscribe();
+  }
+
+  /**
+   * Calls `listener` with every event the machine is about to take (the bench reads the pen's
+   * telemetry here). It only observes; a listener that throws never reaches the caller: the fail-safe acts.
+   */
+  onEvent(listener: (event: ControllerEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   get snapshot(): ControllerSnapshot {
@@ -153,6 +163,12 @@ export class SessionRunner {
 
   private dispatch(event: ControllerEvent): void {
     if (this.actor.getSnapshot().status !== 'active') return;
+    try {
+      for (const listener of this.eventListeners) listener(event);
+    } catch (error) {
+      this.failSafe(error);
+      return;
+    }
     const eventId = ++this.eventId;
     this.effects = [];
     this.actor.send(event);

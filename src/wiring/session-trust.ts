@@ -33,10 +33,11 @@ export interface SessionTrust {
  * Reads and verifies the documents (signature against the trust file); the machine decides what
  * they allow. Nothing is read when neither a credential nor a profile is given. Throws
  * RequestError (nothing sent to the pen) for a missing or unreadable file, naming its flag.
+ * `env` gives the data directory of the default trust file and revocation list (MNPEN_DATA_DIR).
  */
-export function loadSessionTrust(files: SessionTrustFiles): SessionTrust {
+export function loadSessionTrust(files: SessionTrustFiles, env: NodeJS.ProcessEnv = process.env): SessionTrust {
   if (files.credentialPath === undefined && files.profilePath === undefined) return {};
-  const dataDir = resolveDataDir(process.env);
+  const dataDir = resolveDataDir(env);
   const trust = loadTrustStore(files.trustPath ?? join(dataDir, TRUST_FILE_NAME), files.trustPath === undefined);
   const revocations = loadRevocationCheck(files.revocationsPath, join(dataDir, REVOCATIONS_FILE_NAME), trust);
   const read = (flag: string, path: string, what: string) => forFlag(flag, () => readTokenFile(path, what));

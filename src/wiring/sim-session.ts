@@ -4,6 +4,7 @@ import type { ControllerInput } from '../machine/index.js';
 import { openPenPort } from './open-port.js';
 import type { SessionRecords } from './records.js';
 import { SessionRunner, type SessionResult } from './session-runner.js';
+import type { SimulationPace } from '../../sim/pace.js';
 import type { SessionSummary } from './summary.js';
 
 /** Longest simulated session before the scripted operator stops it, ms of virtual time. */
@@ -27,6 +28,10 @@ export interface SimulatedSessionOptions {
   readonly simulation: PenSimulation;
   readonly records: SessionRecords;
   readonly operator: SimulatedOperator;
+  /** Paces virtual time against real time (the desktop page); default as fast as possible. */
+  readonly pace?: SimulationPace;
+  /** Called with the runner and the simulation before the session starts, whoever operates (the desktop page watches them). */
+  readonly attach?: (runner: SessionRunner, simulation: PenSimulation) => void;
 }
 
 export interface SimulatedSessionResult extends SessionResult {
@@ -56,6 +61,7 @@ export async function runSimulatedSession(options: SimulatedSessionOptions): Pro
   };
   const { operator } = options;
   let handStarted = operator.kind !== 'scripted';
+  options.attach?.(runner, simulation);
   if (operator.kind === 'interactive') operator.attach(runner, simulation);
   const startHand = (): void => {
     if (operator.kind !== 'scripted') return;
@@ -71,18 +77,28 @@ export async function runSimulatedSession(options: SimulatedSessionOptions): Pro
   await simulation.advance(1000);
   const startedAtMs = simulation.nowMs;
   runner.start();
-  await simulation.runUntil(() => {
-    if (!handStarted && runner.context.sessionStarted) {
-      handStarted = true;
-      startHand();
-    }
-    return observe();
-  }, MAX_SIMULATED_SESSION_MS);
+  await runPaced(
+    simulation,
+    () => {
+      if (!handStarted && runner.context.sessionStarted) {
+        handStarted = true;
+        startHand();
+      }
+      return observe();
+    },
+    MAX_SIMULATED_SESSION_MS,
+    options.pace,
+  );
   if (!ended) runner.operator({ type: 'STOP' });
-  await simulation.runUntil(() => {
-    observe();
-    return false;
-  }, SETTLE_MS);
+  await runPaced(
+    simulation,
+    () => {
+      observe();
+      return false;
+    },
+    SETTLE_MS,
+    options.pace,
+  );
   const result = await runner.whenEnded();
   await runner.shutdown();
   await simulation.close();
@@ -92,4 +108,23 @@ export async function runSimulatedSession(options: SimulatedSessionOptions): Pro
     runner,
     maxPhysicalDepthUm,
   };
+}
+
+/** Steps until `predicate` holds or `timeoutMs` of virtual time pass, as fast as possible or at the pace's speed. */
+async function runPaced(
+  simulation: PenSimulation,
+  predicate: () => boolean,
+  timeoutMs: number,
+  pace: SimulationPace | undefined,
+): Promise<boolean> {
+  if (pace === undefined) return simulation.runUntil(predicate, timeoutMs);
+  const endMs = simulation.nowMs + timeoutMs;
+  while (simulation.nowMs < endMs) {
+    const chunkMs = Math.min(await pace.next(), endMs - simulation.nowMs);
+    const startMs = simulation.nowMs;
+    const held = await simulation.runUntil(predicate, chunkMs);
+    pace.stepped(simulation.nowMs - startMs);
+    if (held) return true;
+  }
+  return predicate();
 }

@@ -33,6 +33,16 @@ export interface SessionSummary {
     cartridgeId: number;
     needleCount: number;
   } | null;
+  /** The professional unlock granted at admission, or null. */
+  readonly unlock: {
+    readonly clinicianId: string;
+    readonly clinicianName: string;
+    readonly credentialId: string;
+    readonly keyName: string;
+    readonly maxDepthUm: number;
+  } | null;
+  /** The clinic profile that bound the session, or null. */
+  readonly profile: { readonly profileId: string; readonly clinicName: string; readonly keyId: string } | null;
   readonly areas: readonly AreaSummary[];
   readonly faults: readonly FaultEntry[];
   readonly refusals: readonly ReasonEntry[];
@@ -68,6 +78,24 @@ export function summarize(
             firmware: `${info.firmwareMajor}.${info.firmwareMinor}.${info.firmwarePatch}`,
             cartridgeId: info.cartridgeId,
             needleCount: info.needleCount,
+          },
+    unlock:
+      context.unlock === null
+        ? null
+        : {
+            clinicianId: context.unlock.clinicianId,
+            clinicianName: context.unlock.clinicianName,
+            credentialId: context.unlock.credentialId,
+            keyName: context.unlock.keyName,
+            maxDepthUm: context.unlock.maxDepthUm,
+          },
+    profile:
+      context.settings.profile === null
+        ? null
+        : {
+            profileId: context.settings.profile.profileId,
+            clinicName: context.settings.profile.clinicName,
+            keyId: context.settings.profile.keyId,
           },
     areas: context.areas.map((area) => ({
       area: area.area,
@@ -111,6 +139,14 @@ export function formatSummary(summary: SessionSummary): string {
   );
   if (summary.sessionId !== null)
     lines.push(`session record #${summary.sessionId}${summary.resumed ? ' (resumed after an interruption)' : ''}`);
+  if (summary.unlock !== null) {
+    const unlock = summary.unlock;
+    lines.push(
+      `professional mode unlocked by ${unlock.clinicianName} (${unlock.clinicianId}), credential ${unlock.credentialId} from ${unlock.keyName}, up to ${unlock.maxDepthUm} um`,
+    );
+  }
+  if (summary.profile !== null)
+    lines.push(`clinic profile ${summary.profile.profileId} of ${summary.profile.clinicName} binds`);
   if (summary.virtualDurationMs !== undefined)
     lines.push(`duration ${(summary.virtualDurationMs / 1000).toFixed(1)} s (simulated)`);
   lines.push('');

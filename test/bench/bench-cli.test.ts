@@ -14,16 +14,29 @@ describe('mnpen bench', () => {
     expect(entries.map((e) => e.id)).toEqual([
       'bench-estop',
       'contact-arm',
+      'depth-accuracy-pro',
+      'depth-accuracy',
       'estop-time-to-safe',
       'gauge-calibration',
+      'home-cap-on-pro-pen',
+      'lease-lapse-time-to-safe',
       'limiter-bypass',
+      'motor-stall-fault',
+      'over-depth-latch',
       'pass-limit',
+      'power-cut-time-to-safe',
       'power-cut',
+      'pro-credential-refusals',
+      'pro-credential-unlock',
+      'rate-accuracy',
+      'stop-time-to-safe',
+      'stroke-rate-in-session',
     ]);
     expect(entries.find((e) => e.id === 'pass-limit')).toMatchObject({
-      status: 'needs the controller (part B)',
+      status: 'runnable',
       verifies: ['S5', 'too many passes'],
     });
+    expect(entries.every((e) => e.status === 'runnable')).toBe(true);
     expect(entries.find((e) => e.id === 'power-cut')?.status).toBe('runnable');
     const text = await runCli(['bench', 'list']);
     expect(text.stdout).toMatch(/power-cut +\[sim\] Cutting the pen's power/);
@@ -62,6 +75,14 @@ describe('mnpen bench', () => {
     expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites name="mnpen bench" tests="16" failures="0" errors="0"/);
   });
 
+  it('S5: runs a controller scenario on the simulated pen: pass-limit passes with 6 passes counted', async () => {
+    const dir = tempDir('mnpen-bench-cli-');
+    const run = await runCli(['bench', 'run', 'pass-limit', '--out', join(dir, 'out')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('  pass-limit repeat 1: phase session PASS');
+    expect(run.stdout).toMatch(/^pass-limit +1\/1 +PASS/m);
+  });
+
   it('exits 1 when a run fails, and the table names the measurement that failed', async () => {
     const dir = tempDir('mnpen-bench-cli-');
     const { scenario } = resolveScenario('power-cut');
@@ -80,10 +101,13 @@ describe('mnpen bench', () => {
   it.each([
     [['bench', 'run'], /name at least one SCENARIO/],
     [['bench', 'run', 'no-such'], /no bundled scenario "no-such"/],
-    [['bench', 'run', 'pass-limit'], /pass-limit: it needs the controller .*not runnable yet \(issue 14 part B\)/],
+    [
+      ['bench', 'run', 'pass-limit', '--port', '/dev/mnpen-no-pen', '--fixture', 'firmata:/dev/mnpen-no-board'],
+      /--port \/dev\/mnpen-no-pen: no such device/,
+    ],
     [
       ['bench', 'run', 'power-cut', '--port', '/dev/ttyACM0', '--fixture', 'firmata:/dev/ttyUSB0'],
-      /not runnable yet: a real pen on a real bench/,
+      /power-cut: it runs on target sim, not port/,
     ],
     [['bench', 'run', 'power-cut', '--fixture', 'firmata:/dev/ttyUSB0'], /needs a real pen \(--port PATH\)/],
     [['bench', 'run', 'power-cut', '--port', '/dev/ttyACM0'], /needs the real fixture board: --fixture firmata:PATH/],

@@ -1,7 +1,7 @@
 // The bench end to end on the simulated pen and the emulated fixture board: the library passes, faults fail, records hold.
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests break parsed scenarios one field at a time */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -19,8 +19,11 @@ import {
   resolveScenario,
   type LoadedScenario,
 } from '../../src/bench/scenarios/load-scenario.js';
-import { openSimBench, type SimBench } from '../../src/bench/sim-bench.js';
+import type { SimBench } from '../../src/bench/sim-bench.js';
+import { openControllerSimBench } from '../../src/wiring/bench-benches.js';
 import { describeWithPrograms } from '../support/system-programs.js';
+import { credentialClaims, namedKey, trustFileJson, type NamedKey } from '../support/trust-fixtures.js';
+import { signToken } from '../../src/trust/index.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const schemaFile = join(ROOT, 'docs/bench-record.schema.json');
@@ -39,7 +42,7 @@ async function runOnce(loaded: BenchScenario, onBench?: (bench: SimBench) => voi
     scenarios: [loaded],
     seed,
     openBench: async (scenario, runSeed) => {
-      const bench = await openSimBench({ seed: runSeed, sku: scenario.setup.sku });
+      const bench = await openControllerSimBench(scenario, runSeed);
       onBench?.(bench);
       return bench;
     },
@@ -62,18 +65,24 @@ let runnable: LoadedScenario[] = [];
 beforeAll(async () => {
   runnable = libraryFiles()
     .map(loadScenarioFile)
-    .filter((loaded) => notRunnableReasons(loaded.scenario, { target: 'sim', controller: false }).length === 0);
-  library = await runBench({ scenarios: runnable, seed: 1 });
-});
+    .filter((loaded) => notRunnableReasons(loaded.scenario, { target: 'sim', controller: true }).length === 0);
+  library = await runBench({ scenarios: runnable, seed: 1, openBench: openControllerSimBench });
+}, 120_000);
+
+const recordsOf = (id: string) => library.filter((r) => r.scenario.id === id);
+const valueIn = (record: BenchRecord, name: string) =>
+  measurementsOf(record).find((m) => m.name === name)?.value as number;
 
 describe('bench library on the simulated target', () => {
-  it('S17: every runnable bundled scenario passes on the simulated pen and the emulated bench', () => {
-    expect(runnable.map((l) => l.scenario.id).sort()).toEqual([
-      'bench-estop',
-      'contact-arm',
-      'gauge-calibration',
-      'power-cut',
-    ]);
+  it('S1 S5 S7 S9 S10 S12 S13 S17 S18: every bundled scenario, its repeats included, passes on the simulated pen and the emulated bench', () => {
+    expect(runnable.map((l) => l.scenario.id).sort()).toEqual(
+      libraryFiles()
+        .map((f) => f.replace(/^.*\/|\.yaml$/g, ''))
+        .sort(),
+    );
+    const invariants = new Set(runnable.flatMap((l) => l.scenario.verifies.invariants));
+    for (const id of ['S1', 'S5', 'S7', 'S9', 'S10', 'S12', 'S13', 'S17', 'S18']) expect(invariants, id).toContain(id);
+    expect(recordsOf('estop-time-to-safe')).toHaveLength(10);
     for (const record of library) {
       const failed = measurementsOf(record).filter((m) => m.outcome === 'FAIL');
       expect(record.outcome, `${record.scenario.id}: ${record.error ?? JSON.stringify(failed)}`).toBe('PASS');
@@ -97,7 +106,8 @@ describe('bench library on the simulated target', () => {
         boardFirmware: 'StandardFirmata.ino 2.5',
         clock: 'virtual',
       });
-      expect(record.deviceUnderTest).toMatchObject({ target: 'sim', sku: 'home', firmwareVersion: '1.0.0' });
+      const sku = resolveScenario(record.scenario.id).scenario.setup.sku;
+      expect(record.deviceUnderTest).toMatchObject({ target: 'sim', sku, firmwareVersion: '1.0.0' });
       expect(record.versions).toMatchObject({ johnnyFive: '2.1.0', firmataIo: '2.3.0' });
     }
     expect(validateRecord({ ...library[0], outcome: 'MAYBE' })).toBe(false);
@@ -139,15 +149,158 @@ describe('bench library on the simulated target', () => {
     expect(bench!.board.rig.isLedOn).toBe(false);
   });
 
-  it('a scenario that needs the controller is reported not runnable (part B), never passed', () => {
-    for (const id of ['pass-limit', 'estop-time-to-safe', 'limiter-bypass']) {
+  it('a scenario that needs the controller is reported not runnable on a bench without one, never passed', () => {
+    for (const id of ['pass-limit', 'estop-time-to-safe', 'limiter-bypass', 'depth-accuracy']) {
       const reasons = notRunnableReasons(resolveScenario(id).scenario, { target: 'sim', controller: false });
-      expect(reasons.join(' '), id).toMatch(/needs the controller.*not runnable yet/);
+      expect(reasons.join(' '), id).toMatch(/needs the controller.*this bench has none/);
     }
+  });
+
+  it('S1 S3: depth accuracy: the gauge follows every 50 um step from 0 to the cap within 10 um (home to 250, pro to 2400)', () => {
+    for (const [id, points] of [
+      ['depth-accuracy', 6],
+      ['depth-accuracy-pro', 49],
+    ] as const) {
+      const [record] = recordsOf(id);
+      const max = measurementsOf(record!).find((m) => m.name === 'max_error_um')!;
+      expect(valueIn(record!, 'depths_measured')).toBe(points);
+      expect(max.samples).toHaveLength(points);
+      expect(max.value as number).toBeLessThan(10);
+      expect(valueIn(record!, 'mean_error_um')).toBeLessThan(5);
+    }
+  });
+
+  it('S10 S13 S17: time to safe: STOP, e-stop and power cut stop the motor within 5 ms, a lapsed lease within 200 ms + 1 tick', () => {
+    for (const id of ['stop-time-to-safe', 'estop-time-to-safe', 'power-cut-time-to-safe']) {
+      for (const record of recordsOf(id)) expect(valueIn(record, 'time_to_motor_off_ms'), id).toBeLessThanOrEqual(5);
+    }
+    const lease = recordsOf('lease-lapse-time-to-safe');
+    expect(lease).toHaveLength(10);
+    for (const record of lease) expect(valueIn(record, 'time_to_motor_off_ms')).toBeLessThanOrEqual(201);
+  });
+
+  it('S5: the arm attempts 8 passes on an area planned for 6; the controller counts 6 and completes', () => {
+    const [record] = recordsOf('pass-limit');
+    expect(valueIn(record!, 'passes_counted')).toBe(6);
+    const session = record!.phases.find((p) => p.id === 'session')!;
+    expect(session.steps[0]!.detail).toMatch(/^completed; passes: cheeks 6; reasons: PASS_LIMIT_REACHED/);
+  });
+
+  it('S9: a pro plan with a valid bench-issued credential reaches 1.0 mm on the gauge; the record names the unlock', () => {
+    const [record] = recordsOf('pro-credential-unlock');
+    expect(valueIn(record!, 'gauge_max_um')).toBeGreaterThan(980);
+    expect(valueIn(record!, 'unlocked_depth_um')).toBe(1500);
+    const session = record!.phases.find((p) => p.id === 'session')!;
+    expect(session.steps.find((s) => s.do === 'await-session')!.detail).toMatch(
+      /^completed; passes: cheeks 2; .*unlocked by Bench Clinician \(bench-clinician\), credential bench-credential-1 of Bench maker \(throwaway, this run\), up to 1500 um$/,
+    );
+    expect(record!.events).toContainEqual(expect.objectContaining({ event: 'pro-unlocked' }));
+  });
+
+  it("S9: a pro plan without a credential, with another pen's or an expired one is refused with its reason; the gauge never past 250 um", () => {
+    const [record] = recordsOf('pro-credential-refusals');
+    const reasons = {
+      missing: 'PRO_CREDENTIAL_MISSING',
+      'wrong-pen': 'PRO_CREDENTIAL_WRONG_PEN',
+      expired: 'PRO_CREDENTIAL_EXPIRED',
+    };
+    for (const [phaseId, reason] of Object.entries(reasons)) {
+      const phase = record!.phases.find((p) => p.id === phaseId)!;
+      const value = (name: string) => phase.measurements.find((m) => m.name === name)!.value;
+      expect(value('refusals'), phaseId).toBe(reason);
+      expect(value('gauge_max_um') as number, phaseId).toBeLessThanOrEqual(250);
+    }
+    const gauge = record!.series.find((entry) => entry.name === 'gauge_depth')!;
+    const deepest = Math.max(...gauge.points.map(([, um]) => um ?? 0));
+    expect(deepest).toBeLessThanOrEqual(250);
+    expect(record!.events.filter((e) => e.event === 'session-refused').map((e) => e.detail)).toEqual(
+      Object.values(reasons),
+    );
+  });
+
+  it('S18: the record names the pen the controller connected to and the direct answer it got', () => {
+    const [record] = recordsOf('limiter-bypass');
+    expect(record!.deviceUnderTest.serialNumber).toEqual(expect.any(Number));
+    expect(record!.deviceUnderTest.cartridgeId).toEqual(expect.any(Number));
+    expect(measurementsOf(record!).find((m) => m.name === 'answer')!.value).toBe('ACK DEPTH_CLAMPED_TO_SKU_MAX');
+  });
+});
+
+describe('signed documents named by a scenario', () => {
+  /** pro-credential-unlock with its credential and trust file given as files beside the scenario. */
+  function withDocuments(trustKeys: readonly NamedKey[], signer: NamedKey, trustText?: string): BenchScenario {
+    const dir = mkdtempSync(join(tmpdir(), 'mnpen-bench-docs-'));
+    mkdirSync(join(dir, 'documents'));
+    const nowS = Math.floor(Date.now() / 1000);
+    const claims = credentialClaims(signer.key, { iat: nowS - 86_400, nbf: nowS - 86_400, exp: nowS + 30 * 86_400 });
+    writeFileSync(
+      join(dir, 'documents', 'ada.jwt'),
+      signToken('credential', { ...claims, maxDepthUm: 1500 }, signer.key),
+    );
+    writeFileSync(join(dir, 'documents', 'trust.json'), trustText ?? JSON.stringify(trustFileJson(trustKeys)));
+    const scenario = structuredClone(resolveScenario('pro-credential-unlock').scenario) as Record<string, any>;
+    const step = scenario.phases[1].steps[0];
+    delete step.credential;
+    Object.assign(step, { credential: 'documents/ada.jwt', trust: 'documents/trust.json' });
+    const file = join(dir, 'pro-files.json');
+    writeFileSync(file, JSON.stringify(scenario));
+    return loadScenarioFile(file);
+  }
+
+  it('S9: a credential and trust file beside the scenario, read through the session loader, unlock the pro plan', async () => {
+    const maker = namedKey('Acme Pens', ['maker']);
+    const record = await runOnce(withDocuments([maker], maker));
+    expectValidRecord(record);
+    expect(record.outcome, record.error ?? '').toBe('PASS');
+    const awaited = record.phases[2]!.steps.find((s) => s.do === 'await-session')!;
+    expect(awaited.detail).toMatch(
+      /unlocked by Dr\. Ada Lovelace \(clin-042\), credential .* of Acme Pens, up to 1500 um$/,
+    );
+  });
+
+  it('S9: a credential signed by a maker the trust file does not hold is refused (PRO_CREDENTIAL_UNKNOWN_KEY): FAIL, never deeper than 250 um', async () => {
+    const record = await runOnce(withDocuments([namedKey('Acme Pens', ['maker'])], namedKey('Rogue', ['maker'])));
+    expect(record.outcome).toBe('FAIL');
+    const failed = measurementsOf(record)
+      .filter((m) => m.outcome === 'FAIL')
+      .map((m) => m.name);
+    expect(failed).toEqual(['gauge_max_um', 'outcome', 'unlocked', 'unlocked_depth_um', 'passes']);
+    expect(valueIn(record, 'gauge_max_um')).toBeLessThanOrEqual(250);
+    expect(record.phases[2]!.steps.find((s) => s.do === 'await-session')!.detail).toContain(
+      'PRO_CREDENTIAL_UNKNOWN_KEY',
+    );
+  });
+
+  it('a trust file that is not one is a bench ERROR naming it; nothing is treated', async () => {
+    const maker = namedKey('Acme Pens', ['maker']);
+    const record = await runOnce(withDocuments([maker], maker, '{"version": 1, "keys": "none"}'));
+    expect(record.outcome).toBe('ERROR');
+    expect(record.error).toMatch(/--trust: .*trust\.json/);
   });
 });
 
 describe('bench runs that do not pass', () => {
+  it('S7 S12: a jammed motor (a simulated pen fault) fails stroke-rate-in-session on the rates it measures and the outcome, FAIL not ERROR', async () => {
+    const loaded = variant('stroke-rate-in-session', (s) =>
+      s.phases[1].steps.splice(2, 0, { do: 'inject-fault', fault: { kind: 'motor-stall' } }),
+    );
+    const record = await runOnce(loaded);
+    expectValidRecord(record);
+    expect(record.outcome).toBe('FAIL');
+    expect(record.error).toBeNull();
+    const session = record.phases.find((p) => p.id === 'session')!;
+    expect(session.outcome).toBe('FAIL');
+    const failed = session.measurements.filter((m) => m.outcome === 'FAIL');
+    expect(failed.map((m) => m.name)).toEqual(['stroke_mean_hz', 'telemetry_stroke_hz', 'outcome']);
+    expect(failed[0]).toMatchObject({ limit: 'in 148..151 Hz' });
+    expect(failed[0]!.value as number).toBeLessThan(50);
+    expect(failed[2]!.value).toBe('fault');
+    expect(record.phases.find((p) => p.id === 'teardown')!.outcome).toBe('PASS');
+    expect(toJUnitXml([record])).toContain(
+      '<failure message="3 measurement(s) out of limits: stroke_mean_hz, telemetry_stroke_hz, outcome" type="FAIL">',
+    );
+  });
+
   it('S17: a welded relay (simulated bench fault) fails power-cut on the measurements it breaks, FAIL not ERROR', async () => {
     const loaded = variant('power-cut', (s) =>
       s.phases[1].steps.unshift({ do: 'inject-fault', fault: { kind: 'relay-welded' } }),
@@ -221,7 +374,9 @@ describe('bench reports', () => {
     const html = toHtmlReport(library);
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|\bsrc=/i);
-    expect([...html.matchAll(/https?:\/\/[^"' )]+/g)].map((m) => m[0])).toEqual(['http://www.w3.org/2000/svg']);
+    expect(new Set([...html.matchAll(/https?:\/\/[^"' )]+/g)].map((m) => m[0]))).toEqual(
+      new Set(['http://www.w3.org/2000/svg']),
+    );
     expect(html).toContain('<polyline points=');
     expect(html).toContain('cap 250 um');
     for (const record of library) expect(html).toContain(`id="${record.runId}"`);

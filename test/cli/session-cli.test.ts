@@ -45,6 +45,16 @@ describe('mnpen session (CLI)', () => {
     expect(summary.aftercare.join(' ')).toMatch(/SPF 30/);
   });
 
+  it("S9: npm start twice in a row: the second simulated run goes on from the first one's records (not CLOCK_BEHIND_RECORDS)", async () => {
+    const db = join(tempDir(), 'mnpen.db');
+    const argv = ['session', '--sim', '--plan', 'examples/home-full-face.json', '--json', '--db', db];
+    for (let run = 0; run < 3; run++) {
+      const result = await runCli(argv);
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.json<{ outcome: string }>().outcome).toBe('completed');
+    }
+  });
+
   it('S5: --attempt-passes 8 shows the limit: every area stops at its plan passes', async () => {
     const db = join(tempDir(), 'mnpen.db');
     const run = await runCli([

@@ -1,6 +1,7 @@
 // Real Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core, headless, offline-quiet, a fresh profile each launch.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -69,4 +70,31 @@ export async function finishedInjection(page: Page, kind: string) {
     stop: cells[4],
     timeToSafe: cells[5],
   };
+}
+
+/**
+ * Opens a page served from another origin (a foreign 127.0.0.1 port) that opens `wsUrl` (the
+ * right token included); resolves with the page's title: "open", or "closed CODE" when refused.
+ */
+export async function foreignOriginSocket(context: BrowserContext, wsUrl: string): Promise<string> {
+  const foreign = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html' });
+    response.end(
+      `<script>const ws = new WebSocket(${JSON.stringify(wsUrl)});` +
+        "ws.onopen = () => (document.title = 'open'); ws.onclose = (e) => (document.title = 'closed ' + e.code);</script>",
+    );
+  });
+  await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+  const other = await context.newPage();
+  try {
+    await other.goto(`http://127.0.0.1:${(foreign.address() as { port: number }).port}/`);
+    await other.waitForFunction("document.title.startsWith('closed') || document.title === 'open'", null, {
+      polling: 50,
+    });
+    return await other.title();
+  } finally {
+    await other.close();
+    foreign.closeAllConnections();
+    await new Promise<void>((resolve) => foreign.close(() => resolve()));
+  }
 }

@@ -2,7 +2,11 @@
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import type { PageAssets } from '../../src/desktop/page-assets.js';
+import { join } from 'node:path';
+import { ControllerDesk } from '../../src/desktop/controller-desk.js';
 import { PenOnlyDesk } from '../../src/desktop/pen-only-desk.js';
+import { checkedPlan } from '../../src/wiring/session-request.js';
+import { tempDir } from './cli.js';
 import type { ServerMessage } from '../../src/desktop/shared/messages.js';
 import { portPair, type PairEnd } from './desk-harness.js';
 
@@ -18,6 +22,26 @@ export async function startTestDesk(assets: PageAssets = TEST_ASSETS): Promise<{
   const { pen, host } = portPair();
   const desk = await PenOnlyDesk.start({ port: pen, portPath: '/dev/in-memory', sku: 'home', seed: 3, assets });
   return { desk, host };
+}
+
+/** A plan for controller-mode tests: two areas, two passes each (the map locks one quickly). */
+export const TEST_PLAN = {
+  mode: 'home',
+  areas: [
+    { area: 'forehead', depthMm: 0.25, passes: 2, strokeHz: 100 },
+    { area: 'chin', depthMm: 0.2, passes: 2, strokeHz: 100 },
+  ],
+};
+
+/** A controller-mode desk on the demo database of a fresh temporary directory (no client: a demo client per session). */
+export async function startTestControllerDesk(
+  assets: PageAssets = TEST_ASSETS,
+  plan: { readonly json: unknown; readonly source: string } = { json: TEST_PLAN, source: 'test-plan.json' },
+): Promise<{ desk: ControllerDesk; dbPath: string }> {
+  const dbPath = join(tempDir('mnpen-desk-controller-'), 'mnpen.db');
+  const request = { plan, patchTest: false, dbPath };
+  const desk = await ControllerDesk.start({ request, plan: checkedPlan(request), seed: 3, assets });
+  return { desk, dbPath };
 }
 
 /** GETs `path` with optional headers through node:http (fetch cannot set Host). Resolves with the status and body. */

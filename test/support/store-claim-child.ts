@@ -1,7 +1,7 @@
 // Child process of the claim tests: opens one store and runs the parent's JSON commands (claim at a set moment, session, release).
 import { createInterface } from 'node:readline';
 import { StoreError } from '../../src/store/errors.js';
-import { openStore } from '../../src/store/store.js';
+import { openRecords } from '../../src/store/open-records.js';
 
 type Command =
   | { op: 'claim'; client: string; atMs: number }
@@ -11,8 +11,9 @@ type Command =
   | { op: 'exit' };
 
 const [dbPath] = process.argv.slice(2);
-if (dbPath === undefined) throw new Error('usage: store-claim-child <db path>');
-const store = openStore(dbPath);
+if (dbPath === undefined) throw new Error('usage: store-claim-child <db path or postgres:// URL>');
+// NOTE: dozens of stations start at once on a shared test machine: opening may take longer than a request's bound.
+const store = openRecords(dbPath, { timeoutMs: 30_000 });
 const say = (reply: object): void => void process.stdout.write(`${JSON.stringify(reply)}\n`);
 
 /** Runs `action`; a StoreError is a typed refusal, anything else an internal error. */

@@ -49,7 +49,7 @@ export interface BenchContext {
   readonly pen: PenProbe | null;
   /** Simulated target only. */
   readonly faults: SimulatedFaults | null;
-  /** The controller (part B); null: controller steps are not runnable. */
+  /** The controller on the session runner; null: controller steps are not runnable. */
   readonly target: BenchTarget | null;
   readonly bench: BenchInfo;
   readonly deviceUnderTest: DeviceUnderTest;

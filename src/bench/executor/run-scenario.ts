@@ -12,6 +12,7 @@ import { benchVersions } from '../records/versions.js';
 import type { Scenario, ScenarioPhase, ScenarioStep } from '../scenarios/scenario-schema.js';
 import type { BenchContext } from './bench-context.js';
 import { BenchAbortError, BenchTimeoutError, RunState } from './run-state.js';
+import { stopSessionHand } from './controller-steps.js';
 import { executeStep } from './steps.js';
 
 /** One line of the JSON-lines stream a run emits while it runs. */
@@ -67,7 +68,8 @@ const TEARDOWN_SETTLE_MS = 20;
 
 /**
  * Runs the scenario with the status LED lit: a setup phase (arm lifted, power on, settle), each phase
- * in order, and a teardown phase (faults cleared, arm lifted, power cut) that always runs. A measurement
+ * in order, and a teardown phase (the session's hand stopped, STOP through the controller, faults
+ * cleared, arm lifted, power cut) that always runs. A measurement
  * out of its limits fails its phase and the run goes on; an error, timeout or abort ends the run and
  * skips the phases left. Outcome: ABORTED, else ERROR, else TIMEOUT, else FAIL, else PASS.
  * The caller checked runnability (notRunnableReasons) first.
@@ -77,7 +79,7 @@ export async function runScenario(ctx: BenchContext, options: RunScenarioOptions
   const startedAt = new Date();
   const runId = `${scenario.id}-${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-r${options.repeatIndex}`;
   const emit = (event: BenchEvent): void => options.onEvent?.(event);
-  const run = new RunState(ctx, scenario, options.signal);
+  const run = new RunState(ctx, scenario, options.signal, options.file);
   const benchStartMs = run.nowMs();
   emit({ type: 'run-started', runId, scenario: scenario.id, repeat: options.repeatIndex, seed: options.seed });
   const unsubscribe = ctx.fixtures.onEstop((pressed) => run.onEstop(pressed));
@@ -99,9 +101,11 @@ export async function runScenario(ctx: BenchContext, options: RunScenarioOptions
   for (const phase of scenario.phases) await runPhase(phase);
   run.startScenarioClock(TEARDOWN_SETTLE_MS * 50);
   run.ignoreAbort = true;
-  await runPhase(teardownPhase(ctx.faults !== null), true);
+  stopSessionHand(run);
+  await runPhase(teardownPhase(ctx.faults !== null, ctx.target !== null), true);
   ctx.fixtures.setLed(false);
   unsubscribe();
+  run.dispose();
   const outcome = runOutcome(phases);
   const error = phases.find((p) => p.error !== null && p.outcome !== 'SKIPPED')?.error ?? null;
   emit({ type: 'run-ended', runId, outcome, error });
@@ -119,7 +123,7 @@ export async function runScenario(ctx: BenchContext, options: RunScenarioOptions
     repeat: { index: options.repeatIndex, count: options.repeatCount },
     seed: options.seed,
     bench: { ...ctx.bench, clock: ctx.clock.kind, calibration: { ...ctx.fixtures.calibration } },
-    deviceUnderTest: { ...ctx.deviceUnderTest },
+    deviceUnderTest: { ...ctx.deviceUnderTest, ...run.connectedDevice },
     versions: benchVersions(),
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
@@ -193,8 +197,9 @@ function setupPhase(scenario: Scenario): ScenarioPhase {
   };
 }
 
-function teardownPhase(simulated: boolean): ScenarioPhase {
+function teardownPhase(simulated: boolean, controller: boolean): ScenarioPhase {
   const steps: ScenarioStep[] = [
+    ...(controller ? [{ do: 'command', command: 'stop' } as const] : []),
     ...(simulated ? [{ do: 'clear-faults' } as const] : []),
     { do: 'release-estop' },
     { do: 'remove-block' },

@@ -4,6 +4,7 @@ import type { Scenario } from '../scenarios/scenario-schema.js';
 import { SOURCES, type SourceName } from '../scenarios/sources.js';
 import type { BenchRecord, SeriesRecord } from '../records/record-schema.js';
 import type { BenchContext } from './bench-context.js';
+import type { DeviceUnderTest } from './bench-target.js';
 
 /** A reading: number, boolean, text, or null when there is none yet. */
 export type Reading = number | boolean | string | null;
@@ -16,6 +17,13 @@ export class BenchTimeoutError extends Error {
 /** The run was aborted: the bench e-stop pressed when no step expected it, or the operator interrupted. */
 export class BenchAbortError extends Error {
   override readonly name = 'BenchAbortError';
+}
+
+/** One point of a sweep: what was commanded, what the instrument read (mean), and the difference. */
+export interface SweepPoint {
+  readonly commanded: number;
+  readonly measured: number;
+  readonly error: number;
 }
 
 /** Something the bench cannot do (a programming error or a missing capability). */
@@ -38,11 +46,24 @@ export class RunState {
   blockOnGauge = false;
   /** Set for the teardown: it makes the bench safe whatever ended the run. */
   ignoreAbort = false;
+  /** The device as the controller's connect step found it (the record names it), null before. */
+  connectedDevice: DeviceUnderTest | null = null;
+  /** Answer to the last direct command (the `direct.answer` source). */
+  lastDirectAnswer: string | null = null;
+  /** Times of elapsedUntil measurements taken together, waiting for their measure steps (ms, null: never). */
+  readonly elapsedTimes = new Map<string, number | null>();
+  /** The last depth and stroke-rate sweeps (the `sweep.*` sources). */
+  depthSweep: readonly SweepPoint[] | null = null;
+  rateSweep: readonly SweepPoint[] | null = null;
+  /** Work done at every ms of bench time while it passes (the hand of a running session). */
+  private readonly tickers = new Set<(nowMs: number) => void>();
 
   constructor(
     readonly ctx: BenchContext,
     readonly scenario: Scenario,
     signal: AbortSignal | undefined,
+    /** The scenario's file (its folder resolves the document paths), null for one built in memory. */
+    readonly scenarioFile: string | null = null,
   ) {
     this.series = scenario.series.map((entry) => ({
       name: entry.name,
@@ -54,8 +75,18 @@ export class RunState {
       points: [],
     }));
     this.nextSampleMs = scenario.series.map(() => ctx.clock.nowMs());
-    signal?.addEventListener('abort', () => this.abort('interrupted by the operator'), { once: true });
+    this.signal = signal;
+    signal?.addEventListener('abort', this.onAbortSignal, { once: true });
     if (signal?.aborted) this.abort('interrupted by the operator');
+  }
+
+  private readonly signal: AbortSignal | undefined;
+  private readonly onAbortSignal = (): void => this.abort('interrupted by the operator');
+
+  /** Stops listening to the run's abort signal (the run is over). */
+  dispose(): void {
+    this.signal?.removeEventListener('abort', this.onAbortSignal);
+    this.tickers.clear();
   }
 
   nowMs(): number {
@@ -107,6 +138,8 @@ export class RunState {
     const budgetMs = Math.max(0, Math.min(maxMs, deadlineMs - this.nowMs()));
     await this.ctx.clock.waitFor(() => {
       this.sampleSeries();
+      const nowMs = this.nowMs();
+      for (const ticker of this.tickers) ticker(nowMs);
       if (this.abortReason !== null && !this.ignoreAbort) return true;
       held = until();
       return held;
@@ -118,6 +151,32 @@ export class RunState {
       throw new BenchTimeoutError(`${which} ran past its timeout`);
     }
     return held;
+  }
+
+  /** Adds work done at every ms of bench time; returns its removal. */
+  addTicker(ticker: (nowMs: number) => void): () => void {
+    this.tickers.add(ticker);
+    return () => this.tickers.delete(ticker);
+  }
+
+  /** Ends all background work (the teardown's first act). */
+  clearTickers(): void {
+    this.tickers.clear();
+  }
+
+  /**
+   * Lets bench time pass until `promise` settles, at most `maxMs`; resolves with its value or
+   * throws its rejection. Throws Error when it did not settle in time.
+   */
+  async settle<T>(promise: Promise<T>, maxMs: number, what: string): Promise<T> {
+    let settled = false;
+    promise.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const held = await this.pass(() => settled, maxMs);
+    if (!held) throw new Error(`${what}: no answer within ${maxMs} ms`);
+    return promise;
   }
 
   /** Lets `ms` of bench time pass. */
@@ -161,10 +220,18 @@ export class RunState {
       };
       return (readers[source] as () => Reading)();
     }
+    if (source.startsWith('sweep.')) return sweepFigure(source, this.depthSweep, this.rateSweep);
+    if (source === 'direct.answer') return this.lastDirectAnswer;
     if (target === null) throw new BenchSetupError(`${source} needs the controller`);
     const readings = target.readings();
     const controllerReaders: Record<string, () => Reading> = {
-      'controller.outcome': () => target.lastOutcome(),
+      'controller.outcome': () => target.lastEnd()?.outcome ?? null,
+      'controller.refusals': () => target.lastEnd()?.refusals.join(',') ?? null,
+      'controller.proUnlocked': () => {
+        const end = target.lastEnd();
+        return end === null ? null : end.unlock !== null;
+      },
+      'controller.unlockMaxDepthUm': () => target.lastEnd()?.unlock?.maxDepthUm ?? null,
       'controller.passes': () => target.passes(area ?? ''),
       'controller.penState': () => readings.penState,
       'controller.faultCode': () => readings.faultCode,
@@ -174,7 +241,7 @@ export class RunState {
       'controller.measuredStrokeHz': () => readings.measuredStrokeHz,
     };
     const reader = controllerReaders[source];
-    if (reader === undefined) throw new BenchSetupError(`${source} is read by its step (part B)`);
+    if (reader === undefined) throw new BenchSetupError(`${source} has no reader`);
     return reader();
   }
 
@@ -191,4 +258,25 @@ export class RunState {
   private checkAbort(): void {
     if (this.abortReason !== null && !this.ignoreAbort) throw new BenchAbortError(this.abortReason);
   }
+}
+
+/** Mean and max absolute error, and the point count, of the last sweep; null before one ran. */
+function sweepFigure(
+  source: SourceName,
+  depth: readonly SweepPoint[] | null,
+  rate: readonly SweepPoint[] | null,
+): Reading {
+  const points = source.startsWith('sweep.depth') ? depth : rate;
+  if (points === null || points.length === 0) return null;
+  const errors = points.map((point) => Math.abs(point.error));
+  if (source.endsWith('Points')) return points.length;
+  if (source.endsWith('MaxErrorUm') || source.endsWith('MaxErrorHz')) return Math.max(...errors);
+  return errors.reduce((sum, e) => sum + e, 0) / errors.length;
+}
+
+/** The signed per-point errors of the sweep a `sweep.*Error*` source reduces (attached to its measurement). */
+export function sweepErrors(run: RunState, source: SourceName): number[] | undefined {
+  if (!source.startsWith('sweep.') || source.endsWith('Points')) return undefined;
+  const points = source.startsWith('sweep.depth') ? run.depthSweep : run.rateSweep;
+  return points?.map((point) => point.error);
 }

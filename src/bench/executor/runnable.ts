@@ -1,4 +1,4 @@
-// Whether a scenario can run on a bench: its target kind, and whether it needs the controller (part B) or a simulated pen.
+// Whether a scenario can run on a bench: its target kind, and whether it needs the controller or a simulated pen.
 import { SOURCES } from '../scenarios/sources.js';
 import { CONTROLLER_STEPS, type Scenario } from '../scenarios/scenario-schema.js';
 
@@ -27,7 +27,7 @@ export function notRunnableReasons(scenario: Scenario, capabilities: BenchCapabi
   }
   if (needsController(scenario) && !capabilities.controller) {
     reasons.push(
-      'it needs the controller (connect, command, session or direct steps, or controller.* sources), which the bench drives through the session runner: not runnable yet (issue 14 part B)',
+      'it needs the controller (connect, command, session, direct or sweep steps, or controller.* sources), and this bench has none',
     );
   }
   return reasons;

@@ -4,7 +4,8 @@ import type { MeasurementRecord } from '../records/record-schema.js';
 import type { ScenarioMeasurement, ScenarioPhase, ScenarioStep } from '../scenarios/scenario-schema.js';
 import { describeValidator, evaluateValidator, type Validator } from '../scenarios/validators.js';
 import { formatValue } from '../records/format.js';
-import { BenchSetupError, type Reading, type RunState } from './run-state.js';
+import { executeControllerStep } from './controller-steps.js';
+import { BenchSetupError, sweepErrors, type Reading, type RunState } from './run-state.js';
 
 /** Ms to let the gauge settle on a new block before sampling: two sampling intervals. */
 const settleMs = (run: RunState): number => 2 * run.ctx.fixtures.config.gauge.samplingIntervalMs;
@@ -36,6 +37,8 @@ export async function executeStep(
       await hand.pressEstop();
       return undefined;
     case 'release-estop':
+      // NOTE: the teardown asks a person only for what is needed (a real bench prompts for each).
+      if (run.ignoreAbort && !fixtures.isEstopPressed) return undefined;
       await hand.releaseEstop();
       return undefined;
     case 'place-block':
@@ -43,6 +46,7 @@ export async function executeStep(
       await hand.placeBlock(step.thicknessUm);
       return undefined;
     case 'remove-block':
+      if (run.ignoreAbort && !run.blockOnGauge) return undefined;
       await hand.removeBlock();
       run.blockOnGauge = false;
       return undefined;
@@ -53,6 +57,8 @@ export async function executeStep(
       return undefined;
     case 'measure': {
       const declared = phase.measurements.find((m) => m.name === step.measurement) as ScenarioMeasurement;
+      if (declared.elapsedUntil && !run.elapsedTimes.has(declared.name))
+        await timeTogether(run, elapsedGroup(phase, step));
       const record = await measure(run, declared);
       onMeasured(record);
       return `${record.name} = ${formatValue(record.value, record.units)}: ${record.outcome}${record.marginal ? ' (marginal)' : ''}`;
@@ -68,7 +74,7 @@ export async function executeStep(
       run.note('faults-cleared');
       return undefined;
     default:
-      throw new BenchSetupError(`step "${step.do}" needs the controller (part B)`);
+      return executeControllerStep(run, step);
   }
 }
 
@@ -76,7 +82,10 @@ export async function executeStep(
 export async function measure(run: RunState, m: ScenarioMeasurement): Promise<MeasurementRecord> {
   let value: Reading;
   let samples: number[] | undefined;
-  if (m.elapsedUntil) {
+  if (m.elapsedUntil && run.elapsedTimes.has(m.name)) {
+    value = run.elapsedTimes.get(m.name) as number | null;
+    run.elapsedTimes.delete(m.name);
+  } else if (m.elapsedUntil) {
     const startMs = run.nowMs();
     const condition = m.elapsedUntil.condition as Validator;
     const held = await run.pass(
@@ -94,6 +103,7 @@ export async function measure(run: RunState, m: ScenarioMeasurement): Promise<Me
     value = samples.length < m.sample.count ? null : reduce(samples, m.sample.reduce);
   } else {
     value = run.read(m.source, m.area);
+    samples = sweepErrors(run, m.source);
   }
   const verdict = evaluateValidator(m.validator as Validator, value);
   return {
@@ -109,6 +119,42 @@ export async function measure(run: RunState, m: ScenarioMeasurement): Promise<Me
     marginal: verdict.marginal,
     atMs: run.nowMs(),
   };
+}
+
+/** The elapsedUntil measurements of the measure steps that directly follow one another from `step` on. */
+function elapsedGroup(phase: ScenarioPhase, step: ScenarioStep): ScenarioMeasurement[] {
+  const group: ScenarioMeasurement[] = [];
+  for (const next of phase.steps.slice(phase.steps.indexOf(step))) {
+    if (next.do !== 'measure') break;
+    const declared = phase.measurements.find((m) => m.name === next.measurement) as ScenarioMeasurement;
+    if (!declared.elapsedUntil) break;
+    group.push(declared);
+  }
+  return group;
+}
+
+/**
+ * Times a group of elapsedUntil measurements from one start (the moment the first is taken), each
+ * until its own condition holds or its withinMs passes; the values wait in run.elapsedTimes for
+ * their measure steps. NOTE: consecutive measure steps time the same stimulus, not one another.
+ */
+async function timeTogether(run: RunState, group: readonly ScenarioMeasurement[]): Promise<void> {
+  if (group.length < 2) return;
+  const startMs = run.nowMs();
+  const pending = new Set(group);
+  const check = (): boolean => {
+    for (const m of pending) {
+      const spec = m.elapsedUntil!;
+      const held = evaluateValidator(spec.condition as Validator, run.read(m.source, m.area)).outcome === 'PASS';
+      if (held || run.nowMs() - startMs >= spec.withinMs) {
+        run.elapsedTimes.set(m.name, held ? run.nowMs() - startMs : null);
+        pending.delete(m);
+      }
+    }
+    return pending.size === 0;
+  };
+  await run.pass(check, Math.max(...group.map((m) => m.elapsedUntil!.withinMs)) + 1);
+  for (const m of pending) run.elapsedTimes.set(m.name, null);
 }
 
 function reduce(values: readonly number[], how: 'mean' | 'min' | 'max'): number {

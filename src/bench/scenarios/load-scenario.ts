@@ -1,11 +1,11 @@
 // Reads a scenario file (YAML or JSON), validates it and names every bad field; finds bundled scenarios by id.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { mnpenPackage } from '../package-root.js';
-import { scenarioSchema, type Scenario } from './scenario-schema.js';
+import { documentFiles, scenarioSchema, type Scenario } from './scenario-schema.js';
 
 /** A scenario file that cannot be read or is invalid; the message names the file and each bad field. */
 export class ScenarioError extends Error {
@@ -60,7 +60,24 @@ export function loadScenarioFile(file: string): LoadedScenario {
     contents = document.toJS({ maxAliasCount: 100 });
   }
   const scenario = parseScenario(contents, file);
+  checkDocumentFiles(scenario, file);
   return { scenario, file, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Every signed document a session step names must be a file, relative to the scenario's folder. Throws ScenarioError. */
+function checkDocumentFiles(scenario: Scenario, file: string): void {
+  const lines: string[] = [];
+  scenario.phases.forEach((phase, pi) =>
+    phase.steps.forEach((step, si) => {
+      if (step.do !== 'session') return;
+      for (const { field, path } of documentFiles(step)) {
+        const full = resolve(dirname(file), path);
+        if (!statSync(full, { throwIfNoEntry: false })?.isFile())
+          lines.push(`${file}: phases[${pi}].steps[${si}].${field}: no such file ${full}`);
+      }
+    }),
+  );
+  if (lines.length > 0) throw new ScenarioError(`invalid scenario:\n  ${lines.join('\n  ')}`);
 }
 
 /** The folder of the bundled scenario library. */

@@ -1,6 +1,6 @@
 // The scenario format: the bundled library is valid, and every kind of bad file is refused naming its field.
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests break parsed scenarios one field at a time */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,20 @@ const base = (): Record<string, unknown> => ({
       title: 'one',
       steps: [{ do: 'cut-power' }, { do: 'measure', measurement: 'supply_mv' }],
       measurements: [{ name: 'supply_mv', units: 'mV', source: 'pen.supplyMv', validator: { le: 0 } }],
+    },
+  ],
+});
+
+/** A phase with one pro-plan session step, `extra` added to the step. */
+const proSession = (extra: Record<string, unknown>) => ({
+  id: 'one',
+  title: 'one',
+  steps: [
+    {
+      do: 'session',
+      plan: { mode: 'pro', areas: [{ area: 'cheeks', depthMm: 1, passes: 1 }] },
+      hand: { glideMs: 500, liftOffMs: 300 },
+      ...extra,
     },
   ],
 });
@@ -150,6 +164,36 @@ describe('bench scenario format', () => {
         }),
       'is not numeric: it cannot be averaged',
     ],
+    [
+      'a bench-issued credential on a real pen',
+      (s: any) => ((s.targets = ['port']), (s.phases[0] = proSession({ credential: { issue: { pens: 'this-pen' } } }))),
+      'phases[0].steps[0].credential.issue: a bench-issued credential needs a simulated target',
+    ],
+    [
+      'a trust file with a bench-issued credential',
+      (s: any) => (s.phases[0] = proSession({ credential: { issue: {} }, trust: 'trust.json' })),
+      "phases[0].steps[0].trust: a bench-issued credential is judged by the run's own trust file",
+    ],
+    [
+      'a trust file with nothing to judge',
+      (s: any) => (s.phases[0] = proSession({ trust: 'trust.json' })),
+      'phases[0].steps[0].trust: trust judges a credential or a profile',
+    ],
+    [
+      'an issued credential deeper than 2.5 mm',
+      (s: any) => (s.phases[0] = proSession({ credential: { issue: { maxDepthMm: 3 } } })),
+      'phases[0].steps[0].credential',
+    ],
+    [
+      'an issued credential for an unknown pen',
+      (s: any) => (s.phases[0] = proSession({ credential: { issue: { pens: 'any-pen' } } })),
+      'phases[0].steps[0].credential',
+    ],
+    [
+      'the removed environment-variable unlock',
+      (s: any) => (s.phases[0] = proSession({ unlockCredentialEnv: 'MNPEN_CREDENTIAL' })),
+      'phases[0].steps[0]: Unrecognized key: "unlockCredentialEnv"',
+    ],
   ])('refuses %s, naming the field', (_title, change, expected) => {
     expect(errorOf(edit(change))).toContain(expected);
   });
@@ -187,9 +231,26 @@ describe('bench scenario format', () => {
     expect(() => resolveScenario('no-such-scenario')).toThrow(/no bundled scenario "no-such-scenario"/);
   });
 
+  it('S9: the signed documents a session names are files beside the scenario (a missing one is refused at load, named)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnpen-scenario-docs-'));
+    const scenario = edit((s) => (s.phases[0] = proSession({ credential: 'ada.jwt', trust: 'keys/trust.json' })));
+    const file = join(dir, 'probe.json');
+    writeFileSync(file, JSON.stringify(scenario));
+    expect(() => loadScenarioFile(file)).toThrow(
+      new RegExp(
+        `phases\\[0\\]\\.steps\\[0\\]\\.credential: no such file ${join(dir, 'ada.jwt')}[^]*steps\\[0\\]\\.trust: no such file`,
+      ),
+    );
+    writeFileSync(join(dir, 'ada.jwt'), 'token\n');
+    mkdirSync(join(dir, 'keys'));
+    writeFileSync(join(dir, 'keys', 'trust.json'), '{}\n');
+    const step = loadScenarioFile(file).scenario.phases[0]!.steps[0] as any;
+    expect(step).toMatchObject({ credential: 'ada.jwt', trust: 'keys/trust.json' });
+  });
+
   it('every hazard a bundled scenario names is a row of docs/hazards.md', () => {
     const hazards = readFileSync(new URL('../../../docs/hazards.md', import.meta.url), 'utf8');
-    const rows = new Set([...hazards.matchAll(/^\| ([a-z][^|]*?) +\|/gm)].map((match) => match[1]));
+    const rows = new Set([...hazards.matchAll(/^\| ([A-Za-z][^|]*?) +\|/gm)].map((match) => match[1]));
     for (const file of libraryFiles()) {
       for (const hazard of loadScenarioFile(file).scenario.verifies.hazards)
         expect(rows, `${file}: ${hazard}`).toContain(hazard);

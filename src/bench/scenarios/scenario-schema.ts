@@ -1,8 +1,9 @@
 // The bench scenario format (zod): phases of steps with measurements and validators, after OpenHTF and TestStand.
 import { z } from 'zod';
 import { RIG_FAULT_KINDS } from '../../../sim/fixture-board/index.js';
-import { MESSAGES } from '../../protocol/index.js';
-import { parsePlan } from '../../policy/index.js';
+import { DEPTH_STEP_UM, MESSAGES, STROKE_RANGE_HZ } from '../../protocol/index.js';
+import { depthMmToUm, parsePlan } from '../../policy/index.js';
+import { HOME_MAX_DEPTH_UM, PRO_MAX_DEPTH_UM } from '../../limits/index.js';
 import { SOURCES, SOURCE_NAMES, UNITS } from './sources.js';
 import { hasConsistentMarginal } from './validators.js';
 
@@ -70,6 +71,26 @@ const hand = z.strictObject({
   attemptPasses: z.int().min(1).max(50).optional(),
 });
 
+/** A signed document's file, relative to the scenario file (or absolute). */
+const documentPath = z.string().min(1).max(1000);
+
+/** Pens a bench-issued credential is bound to: the pen on the bench (its serial from INFO), or another one. */
+export const ISSUED_CREDENTIAL_PENS = ['this-pen', 'other-pen'] as const;
+
+/** A credential the simulated bench issues with its throwaway maker key (target sim only). */
+const credentialIssue = z.strictObject({
+  /** Deepest depth it unlocks, mm (default: the professional maximum). */
+  maxDepthMm: z
+    .number()
+    .min(HOME_MAX_DEPTH_UM / 1000)
+    .max(PRO_MAX_DEPTH_UM / 1000)
+    .refine((mm) => Number.isInteger(depthMmToUm(mm)), 'whole um')
+    .optional(),
+  pens: z.enum(ISSUED_CREDENTIAL_PENS).default('this-pen'),
+  /** true: its validity ended a day before the session. */
+  expired: z.boolean().default(false),
+});
+
 /** Operator commands a scenario may give through the controller. */
 export const CONTROLLER_COMMANDS = ['stop', 'estop', 'pause', 'resume', 'finish', 'reset'] as const;
 
@@ -98,16 +119,39 @@ const step = z.discriminatedUnion('do', [
     do: z.literal('session'),
     plan: z.unknown(),
     hand,
-    /** Environment variable holding the professional unlock credential (never the credential itself). */
-    unlockCredentialEnv: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9_]*$/)
-      .optional(),
+    /** The clinician credential (S9): a token file, or one the simulated bench issues for this run. */
+    credential: z.union([documentPath, z.strictObject({ issue: credentialIssue })]).optional(),
+    /** A signed clinic profile file (S2). */
+    profile: documentPath.optional(),
+    /** The trust file the documents are verified against (default: as `mnpen session --trust`). */
+    trust: documentPath.optional(),
+    /** A signed revocation list file (default: as `mnpen session --revocations`). */
+    revocations: documentPath.optional(),
     /** false: the next steps run while the session goes on (then `await-session`). */
     waitForEnd: z.boolean().default(true),
     timeoutMs: positiveMs.default(600_000),
   }),
   z.strictObject({ do: z.literal('await-session'), timeoutMs: positiveMs.default(600_000) }),
+  z.strictObject({
+    do: z.literal('depth-sweep'),
+    /** Deepest depth commanded, um (default: the pen's SKU maximum); every step from 0 to it. */
+    toUm: z.int().min(DEPTH_STEP_UM).max(2500).optional(),
+    stepUm: z.int().min(DEPTH_STEP_UM).max(2500).multipleOf(DEPTH_STEP_UM).default(DEPTH_STEP_UM),
+    settleMs: positiveMs.default(200),
+    samples: z.int().min(1).max(1000).default(8),
+    everyMs: positiveMs.default(10),
+  }),
+  z.strictObject({
+    do: z.literal('rate-sweep'),
+    fromHz: z.int().min(STROKE_RANGE_HZ.min).max(STROKE_RANGE_HZ.max).default(STROKE_RANGE_HZ.min),
+    toHz: z.int().min(STROKE_RANGE_HZ.min).max(STROKE_RANGE_HZ.max).default(STROKE_RANGE_HZ.max),
+    stepHz: z.int().min(1).max(100).default(10),
+    settleMs: positiveMs.default(300),
+    samples: z.int().min(1).max(1000).default(10),
+    everyMs: positiveMs.default(10),
+    /** What measures the rate: the pen's own telemetry, or (target sim) the simulated drive's true rate. */
+    instrument: z.enum(['controller.measuredStrokeHz', 'pen.strokeHz']).default('controller.measuredStrokeHz'),
+  }),
   z.strictObject({
     do: z.literal('direct'),
     message: z.string(),
@@ -116,7 +160,15 @@ const step = z.discriminatedUnion('do', [
 ]);
 
 /** Step kinds that need the controller (executed through a BenchTarget). */
-export const CONTROLLER_STEPS = ['connect', 'command', 'session', 'await-session', 'direct'] as const;
+export const CONTROLLER_STEPS = [
+  'connect',
+  'command',
+  'session',
+  'await-session',
+  'direct',
+  'depth-sweep',
+  'rate-sweep',
+] as const;
 /** Step kinds done by a hand: the emulated bench's back door, or a person at a real bench. */
 export const HAND_STEPS = ['press-estop', 'release-estop', 'place-block', 'remove-block', 'calibrate-gauge'] as const;
 
@@ -211,7 +263,18 @@ function checkScenario(s: Scenario, ctx: Ctx): void {
           message: 'fault injection needs a simulated target: targets must be [sim]',
         });
       }
-      if (st.do === 'session') checkPlan(st.plan, [...path, 'plan'], ctx);
+      if (st.do === 'session') {
+        checkPlan(st.plan, [...path, 'plan'], ctx);
+        checkDocuments(st, path, simOnly, ctx);
+      }
+      if (st.do === 'rate-sweep' && st.fromHz > st.toHz)
+        ctx.addIssue({ code: 'custom', path: [...path, 'toHz'], message: 'toHz must not be below fromHz' });
+      if (st.do === 'rate-sweep' && st.instrument === 'pen.strokeHz' && simOnly)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'instrument'],
+          message: 'pen.strokeHz needs a simulated target: targets must be [sim]',
+        });
       if (st.do === 'direct') checkDirect(st.message, st.fields, path, ctx);
     });
     for (const [name, count] of declared) {
@@ -286,6 +349,49 @@ function checkPlan(plan: unknown, path: (string | number)[], ctx: Ctx): void {
       message: `${error.message} [${error.reason}]`,
     });
   }
+}
+
+/** An issued credential needs the simulated bench and its own trust file; trust and revocations need a document to judge. */
+function checkDocuments(
+  st: Extract<ScenarioStep, { do: 'session' }>,
+  path: (string | number)[],
+  simOnly: boolean,
+  ctx: Ctx,
+): void {
+  const issued = typeof st.credential === 'object';
+  if (issued && simOnly)
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'credential', 'issue'],
+      message: 'a bench-issued credential needs a simulated target: targets must be [sim]',
+    });
+  for (const field of ['trust', 'revocations', 'profile'] as const) {
+    if (issued && st[field] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, field],
+        message: `a bench-issued credential is judged by the run's own trust file: give no ${field} with it`,
+      });
+  }
+  for (const field of ['trust', 'revocations'] as const) {
+    if (st[field] !== undefined && st.credential === undefined && st.profile === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, field],
+        message: `${field} judges a credential or a profile: give one`,
+      });
+  }
+}
+
+/** The document files a session step names (credential, profile, trust, revocations), with their fields. */
+export function documentFiles(st: Extract<ScenarioStep, { do: 'session' }>): { field: string; path: string }[] {
+  const files: { field: string; path: string }[] = [];
+  if (typeof st.credential === 'string') files.push({ field: 'credential', path: st.credential });
+  for (const field of ['profile', 'trust', 'revocations'] as const) {
+    const path = st[field];
+    if (path !== undefined) files.push({ field, path });
+  }
+  return files;
 }
 
 function checkDirect(message: string, fields: Record<string, number>, path: (string | number)[], ctx: Ctx): void {

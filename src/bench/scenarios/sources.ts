@@ -6,7 +6,7 @@ export type Unit = (typeof UNITS)[number];
 
 /**
  * Where a source's value comes from: the bench's own fixtures (always there), the simulated pen's
- * sensors and physics (target sim only), or the pen as reported through the controller (part B).
+ * sensors and physics (target sim only), or the pen as reported through the controller.
  */
 export type SourceNeed = 'fixture' | 'simulated-pen' | 'controller';
 
@@ -44,12 +44,36 @@ export const SOURCES = {
   'pen.homeSwitch': source('bool', 'boolean', 'simulated-pen', 'depth axis on its home (retracted) switch'),
   'controller.outcome': source('text', 'text', 'controller', "the session's outcome as the machine decided it"),
   'controller.passes': source('count', 'number', 'controller', 'passes counted on the measurement area'),
+  'controller.refusals': source(
+    'text',
+    'text',
+    'controller',
+    "the last session's refusal reasons, comma-separated (empty: none)",
+  ),
+  'controller.proUnlocked': source('bool', 'boolean', 'controller', 'the last session had a professional unlock (S9)'),
+  'controller.unlockMaxDepthUm': source(
+    'um',
+    'number',
+    'controller',
+    "the last session's unlocked depth (the credential's maxDepthUm), null: none",
+  ),
   'controller.penState': source('text', 'text', 'controller', 'pen state from its latest telemetry'),
   'controller.faultCode': source('text', 'text', 'controller', "pen's latched fault, NONE when none"),
   'controller.lastStopReason': source('text', 'text', 'controller', 'why the drive last stopped'),
   'controller.measuredDepthUm': source('um', 'number', 'controller', "pen's depth encoder, from telemetry"),
   'controller.commandedDepthUm': source('um', 'number', 'controller', "pen's depth setpoint, from telemetry"),
   'controller.measuredStrokeHz': source('Hz', 'number', 'controller', "pen's measured stroke rate, from telemetry"),
+  'sweep.depthMeanErrorUm': source(
+    'um',
+    'number',
+    'controller',
+    'depth sweep: mean |gauge - commanded| over its steps',
+  ),
+  'sweep.depthMaxErrorUm': source('um', 'number', 'controller', 'depth sweep: largest |gauge - commanded|'),
+  'sweep.depthPoints': source('count', 'number', 'controller', 'depth sweep: commanded depths measured'),
+  'sweep.rateMeanErrorHz': source('Hz', 'number', 'controller', 'stroke-rate sweep: mean |measured - commanded|'),
+  'sweep.rateMaxErrorHz': source('Hz', 'number', 'controller', 'stroke-rate sweep: largest |measured - commanded|'),
+  'sweep.ratePoints': source('count', 'number', 'controller', 'stroke-rate sweep: commanded rates measured'),
   'direct.answer': source(
     'text',
     'text',

@@ -13,12 +13,15 @@ import { FaultPanel } from './fault-panel.js';
 import { bindStopKeys } from './keys.js';
 import { PenStatusView } from './pen-view.js';
 import { PenPlots } from './plots.js';
+import { SessionPanel } from './session-panel.js';
+import { TreatmentMap } from './treatment-map.js';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 const plots = new PenPlots(byId('depth-plot'), byId('rate-plot'));
 const status = new PenStatusView(byId('pen-status'));
 const log = new EventLog(byId('events'));
 let faults: FaultPanel | null = null;
+let treatment: { map: TreatmentMap; panel: SessionPanel } | null = null;
 
 const connection = new DeskConnection(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`, {
   message: route,
@@ -40,7 +43,11 @@ function welcome(message: WelcomeMessage): void {
   if (message.protocol !== DESK_PROTOCOL_VERSION) return showNotice(`server speaks desk protocol ${message.protocol}`);
   byId('mode').textContent =
     `${message.mode}: ${message.pen.sku} pen ${message.pen.serialNumber} on ${message.portPath}`;
-  byId('caps').textContent = `pen cap ${message.pen.capUm} um, limiter trips above ${message.pen.tripUm} um`;
+  byId('caps').textContent =
+    message.controller === undefined
+      ? `pen cap ${message.pen.capUm} um, limiter trips above ${message.pen.tripUm} um`
+      : `effective cap: the machine's for the area it works; the pen's limiter trips 50 um above the limit it holds`;
+  if (message.controller !== undefined && treatment === null) showTreatment(message.controller);
   if (faults !== null) return;
   faults = new FaultPanel(byId('fault-controls'), byId('fault-outcomes'), message, {
     // The server validates every field; the form only names them.
@@ -48,6 +55,22 @@ function welcome(message: WelcomeMessage): void {
     clearFaults: () => void connection.send({ type: 'clear-faults' }),
     powerCycle: () => void connection.send({ type: 'power-cycle' }),
   });
+}
+
+function showTreatment(controller: NonNullable<WelcomeMessage['controller']>): void {
+  document.body.classList.add('controller');
+  (document.querySelector('section.treatment') as HTMLElement).hidden = false;
+  plots.resize(byId('depth-plot').clientWidth);
+  treatment = {
+    map: new TreatmentMap(byId('treatment-map'), controller, (on, area) => {
+      connection.send({ type: 'contact', on, area });
+    }),
+    panel: new SessionPanel(byId('session-controls'), controller, {
+      start: (operator, speed) => void connection.send({ type: 'start', operator, speed }),
+      finish: () => void connection.send({ type: 'finish' }),
+      speed: (speed) => void connection.send({ type: 'speed', speed }),
+    }),
+  };
 }
 
 function route(message: ServerMessage): void {
@@ -64,6 +87,12 @@ function route(message: ServerMessage): void {
       return log.add(message);
     case 'injection':
       return faults?.show(message);
+    case 'session':
+      treatment?.map.update(message);
+      treatment?.panel.update(message);
+      return;
+    case 'end':
+      return treatment?.panel.showEnd(message);
     case 'ack':
       return showNotice(`${message.request}: ${message.detail}`);
     case 'error':

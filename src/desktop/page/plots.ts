@@ -59,6 +59,13 @@ export class PenPlots {
     );
   }
 
+  /** Fits both plots to `width` px (the layout changed: controller mode adds the treatment column). */
+  resize(width: number): void {
+    const size = { width: Math.max(320, width), height: 220 };
+    this.depth.setSize(size);
+    this.rate.setSize(size);
+  }
+
   /** Adds one report's rows; drawn on the next animation frame. */
   add(samples: SamplesMessage): void {
     const kept = this.window.append(

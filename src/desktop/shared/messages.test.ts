@@ -38,6 +38,16 @@ const BAD_REQUESTS: readonly [string, ErrorCode][] = [
   ['{"type":"inject","fault":{"kind":"frame-delay","delayMs":null}}', 'INVALID'],
   ['{"type":"inject","fault":{"kind":"link-garbage","bytes":64,"direction":"sideways"}}', 'INVALID'],
   ['{"type":"inject","fault":{"kind":"motor-stall","bytes":3}}', 'INVALID'],
+  ['{"type":"start"}', 'INVALID'],
+  ['{"type":"start","operator":"hand"}', 'INVALID'],
+  ['{"type":"start","operator":"robot","speed":"1x"}', 'INVALID'],
+  ['{"type":"start","operator":"hand","speed":"100x"}', 'INVALID'],
+  ['{"type":"start","operator":"hand","speed":"1x","plan":"other.json"}', 'INVALID'],
+  ['{"type":"speed","speed":10}', 'INVALID'],
+  ['{"type":"finish","area":"chin"}', 'INVALID'],
+  ['{"type":"contact","on":true,"area":""}', 'INVALID'],
+  ['{"type":"contact","on":true,"area":7}', 'INVALID'],
+  [`{"type":"contact","on":true,"area":"${'a'.repeat(65)}"}`, 'INVALID'],
   [`{"type":"stop","pad":"${'x'.repeat(MAX_REQUEST_BYTES)}"}`, 'TOO_LARGE'],
 ];
 
@@ -57,6 +67,11 @@ describe('parseRequest', () => {
       '{"type":"stop"}',
       '{"type":"estop","id":3}',
       '{"type":"contact","on":true}',
+      '{"type":"contact","on":true,"area":"forehead"}',
+      '{"type":"start","operator":"hand","speed":"1x"}',
+      '{"type":"start","id":4,"operator":"scripted","speed":"max"}',
+      '{"type":"speed","speed":"10x"}',
+      '{"type":"finish"}',
       '{"type":"clear-faults"}',
       '{"type":"power-cycle"}',
     ]) {

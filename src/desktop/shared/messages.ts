@@ -1,6 +1,7 @@
 // Every message between the desktop page and its server, as zod schemas both sides validate with: requests (page to server) and reports (server to page).
 import * as z from 'zod';
 import type { FaultSpec } from '../../../sim/faults.js';
+import { SIM_SPEEDS } from '../../../sim/speeds.js';
 import { FAULT_KINDS, FAULT_PARAMETERS, type FaultKind, type FaultParameter } from './fault-options.js';
 
 /** Version of this message set; the welcome carries it and the page refuses another. */
@@ -19,10 +20,26 @@ const text = (max: number) => z.string().max(max);
 // Requests: what the page may ask (what the CLI can: start, contact, stop, inject a fault).
 
 /** Every request type; a mode accepts a subset, named in its welcome. */
-export const REQUEST_TYPES = ['stop', 'estop', 'contact', 'inject', 'clear-faults', 'power-cycle'] as const;
+export const REQUEST_TYPES = [
+  'stop',
+  'estop',
+  'contact',
+  'inject',
+  'clear-faults',
+  'power-cycle',
+  'start',
+  'finish',
+  'speed',
+] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
 const requestId = int(0, 0x7fffffff).optional();
+/** A plan area as the page names it (the machine checks it is in the plan). */
+const areaName = z.string().min(1).max(64);
+
+/** Who operates a controller-mode session: the page's hand (press and hold on the map) or the simulator's scripted hand. */
+export const OPERATORS = ['hand', 'scripted'] as const;
+export type OperatorChoice = (typeof OPERATORS)[number];
 
 function parameterSchema(parameter: FaultParameter): z.ZodType {
   if (parameter.kind === 'choice') return z.enum(parameter.choices as [string, ...string[]]);
@@ -44,10 +61,17 @@ const faultSchema = z.discriminatedUnion(
 export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop'), id: requestId }),
   z.strictObject({ type: z.literal('estop'), id: requestId }),
-  z.strictObject({ type: z.literal('contact'), id: requestId, on: z.boolean() }),
+  /** In controller mode `area` names the plan area touched (the hand picks it first, as an operator does). */
+  z.strictObject({ type: z.literal('contact'), id: requestId, on: z.boolean(), area: areaName.optional() }),
   z.strictObject({ type: z.literal('inject'), id: requestId, fault: faultSchema }),
   z.strictObject({ type: z.literal('clear-faults'), id: requestId }),
   z.strictObject({ type: z.literal('power-cycle'), id: requestId }),
+  /** Controller mode: a plan session on the session runner, operated by the page's hand or the scripted one. */
+  z.strictObject({ type: z.literal('start'), id: requestId, operator: z.enum(OPERATORS), speed: z.enum(SIM_SPEEDS) }),
+  /** Controller mode: the operator is done (the session completes). */
+  z.strictObject({ type: z.literal('finish'), id: requestId }),
+  /** Controller mode: the virtual-time speed of the running session. */
+  z.strictObject({ type: z.literal('speed'), id: requestId, speed: z.enum(SIM_SPEEDS) }),
 ]);
 export type DeskRequest = z.infer<typeof requestSchema>;
 
@@ -107,7 +131,7 @@ function describeIssue(error: z.ZodError): string {
 const codeName = z.strictObject({ code: u8, name: text(64) });
 
 /** Modes of the desk: pen-only puts the simulated pen on a serial port for an external controller. */
-export const DESK_MODES = ['pen-only'] as const;
+export const DESK_MODES = ['pen-only', 'controller'] as const;
 
 const numberParameterSchema = z.strictObject({
   name: text(64),
@@ -149,6 +173,17 @@ const welcomeSchema = z.strictObject({
     }),
   ),
   feed: z.strictObject({ flushHz: nonNegative, bucketMs: nonNegative }),
+  /** Controller mode: the plan and how a session may be operated. */
+  controller: z
+    .strictObject({
+      planSource: text(4096),
+      mode: z.enum(['home', 'pro']),
+      clientId: text(64).nullable(),
+      areas: z.array(z.strictObject({ area: text(64), depthUm: nonNegative, passes: nonNegative })).max(64),
+      operators: z.array(z.enum(OPERATORS)),
+      speeds: z.array(z.enum(SIM_SPEEDS)),
+    })
+    .optional(),
 });
 
 const statusSchema = z.strictObject({
@@ -216,7 +251,18 @@ const samplesSchema = z
   );
 
 /** What an event is about. */
-export const EVENT_KINDS = ['fault', 'stop', 'refusal', 'clamp', 'contact', 'cartridge', 'link', 'desk'] as const;
+export const EVENT_KINDS = [
+  'fault',
+  'stop',
+  'refusal',
+  'clamp',
+  'contact',
+  'cartridge',
+  'link',
+  'desk',
+  'area',
+  'session',
+] as const;
 
 const eventSchema = z.strictObject({
   type: z.literal('event'),
@@ -258,7 +304,54 @@ const errorSchema = z.strictObject({
   message: text(300),
 });
 
+const areaSchema = z.strictObject({
+  area: text(64),
+  depthUm: nonNegative,
+  capUm: nonNegative,
+  capBinding: text(64).nullable(),
+  passes: nonNegative,
+  passLimit: nonNegative,
+  punctures: nonNegative,
+  /** The area's puncture budget for this session (the exposure budget). */
+  punctureBudget: nonNegative,
+  locked: z.boolean(),
+  lockReason: text(64).nullable(),
+});
+
+/** Controller mode: the machine's state and the plan's areas, at the screen's rate and on every change of state. */
+const sessionSchema = z.strictObject({
+  type: z.literal('session'),
+  atMs: nonNegative,
+  /** 1, 2, ...: the desk's sessions in order. */
+  number: nonNegative,
+  running: z.boolean(),
+  operator: z.enum(OPERATORS),
+  speed: z.enum(SIM_SPEEDS),
+  /** The machine's state value as a path, e.g. "connected.session.treating.passInProgress". */
+  state: text(200),
+  currentArea: text(64).nullable(),
+  outcome: text(32).nullable(),
+  outcomeReason: text(64).nullable(),
+  areas: z.array(areaSchema).max(64),
+});
+
+/** Controller mode: the end of a session, as the CLI prints it. */
+const endSchema = z.strictObject({
+  type: z.literal('end'),
+  number: nonNegative,
+  outcome: text(32),
+  outcomeReason: text(64).nullable(),
+  /** The summary table and lists, exactly as `mnpen session` prints them. */
+  summaryText: text(20_000),
+  aftercare: z.array(text(500)).max(50),
+  /** The client's sessions from the records, as `mnpen history` prints them. */
+  historyText: text(50_000),
+  recordsFailed: text(500).nullable(),
+});
+
 export const serverMessageSchema = z.discriminatedUnion('type', [
+  sessionSchema,
+  endSchema,
   welcomeSchema,
   statusSchema,
   samplesSchema,
@@ -273,6 +366,8 @@ export type StatusMessage = z.infer<typeof statusSchema>;
 export type SamplesMessage = z.infer<typeof samplesSchema>;
 export type EventMessage = z.infer<typeof eventSchema>;
 export type InjectionMessage = z.infer<typeof injectionSchema>;
+export type SessionMessage = z.infer<typeof sessionSchema>;
+export type EndMessage = z.infer<typeof endSchema>;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Parses one server message (the page's side). Never throws. */
