@@ -31,6 +31,18 @@ export const HEARTBEAT_PERIOD_MS = 50;
 /** NOTE: the host declares the link dead after this much silence, before the pen's lease lapses, host ms. */
 export const DEAD_LINK_TIMEOUT_MS = 150;
 
+/**
+ * NOTE: the pen runs only while the controller's machine is alive. The link thread heartbeats only
+ * while the machine's thread stamped within this bound, and stops for good (the pen's lease then
+ * lapses) once a stamp is this old or its own tick this late. A 120 ms stall passes with room for
+ * the stamp period, a loaded host's wake-up delay and the machine thread's own work (its records'
+ * fsync): at load average 10-16 on 2 cores, 120 ms stalls were seen as stamps up to 272 ms old,
+ * host ms. Decision 0008.
+ */
+export const HOST_STALL_BOUND_MS = 300;
+/** The machine's thread stamps its liveness, and the link thread checks it, this often, host ms. */
+export const HOST_ALIVE_PERIOD_MS = 10;
+
 /** Telemetry rates a pen accepts, frames per second (0 = off, the pen's default after boot or HELLO). */
 export const TELEMETRY_RATE_RANGE_HZ = { min: 0, max: 1000 } as const;
 /** Telemetry rate a pen reports at after boot and after every HELLO, Hz. */

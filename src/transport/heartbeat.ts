@@ -11,6 +11,13 @@ export interface HeartbeatDeps {
   readonly lastFrameMs: () => number;
   /** Called once when the peer is judged dead. */
   readonly onTimeout: () => void;
+  /**
+   * Runs `recheck` once the frames already received have been read (on a real event loop: after its
+   * I/O poll, `setImmediate`). Default: judge at once (virtual time).
+   * NOTE: an event loop runs due timers before it reads waiting I/O: after a pause, the watchdog
+   * would judge a pen silent whose answers are waiting to be read.
+   */
+  readonly deferVerdict?: (recheck: () => void) => void;
 }
 
 /**
@@ -30,6 +37,7 @@ export class Heartbeat {
   private beatTimer: TimerHandle | null = null;
   private watchdogTimer: TimerHandle | null = null;
   private watchdogDueMs = Infinity;
+  private verdictDeferred = false;
 
   constructor(private readonly deps: HeartbeatDeps) {}
 
@@ -74,11 +82,21 @@ export class Heartbeat {
     return oldestIssuedMs + this.deps.deadLinkTimeoutMs;
   }
 
-  private checkWatchdog(): void {
+  private checkWatchdog(final = false): void {
     if (!this.running) return;
     const dueMs = this.deadlineMs();
     const nowMs = this.deps.clock.nowMs();
     if (nowMs >= dueMs) {
+      const defer = this.deps.deferVerdict;
+      if (!final && defer !== undefined) {
+        if (this.verdictDeferred) return;
+        this.verdictDeferred = true;
+        defer(() => {
+          this.verdictDeferred = false;
+          this.checkWatchdog(true);
+        });
+        return;
+      }
       this.stop();
       this.deps.onTimeout();
       return;

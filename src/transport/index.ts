@@ -19,5 +19,6 @@ export {
   type RealtimeName,
 } from './link-types.js';
 export type { LinkEventName, LinkListeners, ReportEventName, ReportPayloads } from './link-events.js';
+export { HostLiveness, type HostLivenessDeps, type HostStall } from './host-liveness.js';
 export { REPORT_EVENTS } from './link-events.js';
 export { seqDistance } from './command-window.js';

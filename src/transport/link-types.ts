@@ -27,6 +27,8 @@ export type LinkDeadReason =
   | 'HELLO_TIMEOUT' // no INFO after helloMaxAttempts HELLOs
   | 'SEQUENCE_LOST' // the pen expects a sequence number the host never sent
   | 'SESSION_LOST' // the pen answered NOT_CONNECTED after the handshake (rebooted, or refused HELLO)
+  | 'HOST_STALLED' // the controller's machine did not prove it is alive within HOST_STALL_BOUND_MS: heartbeats stopped
+  | 'LINK_THREAD_FAILED' // the thread that runs the link ended unexpectedly
   | 'CLOSED'; // close() was called
 
 /** Why a command or handshake was refused by the host side. */

@@ -57,6 +57,45 @@ describe('PenLink heartbeat', () => {
     await expect(h.link.command('ARM', {})).rejects.toMatchObject({ code: 'LINK_DEAD', deadReason: 'SESSION_LOST' });
   });
 
+  it('S10: a heartbeat gate that says the machine is not alive stops the heartbeats for good: HOST_STALLED, nothing written after', async () => {
+    let alive = true;
+    const h = await connectedHarness({ heartbeatGate: () => alive });
+    const deaths: { reason: string; atMs: number }[] = [];
+    h.link.onLinkDead((reason) => deaths.push({ reason, atMs: h.clock.nowMs() }));
+    const startMs = h.clock.nowMs();
+    h.link.startHeartbeat(50);
+    h.advance(120);
+    alive = false;
+    h.advance(1000);
+    expect(deaths).toEqual([{ reason: 'HOST_STALLED', atMs: startMs + 150 }]);
+    expect(h.pen.received.filter((message) => message.name === 'HEARTBEAT').length).toBe(3);
+    alive = true;
+    const written = h.port.written.length;
+    h.advance(1000);
+    expect(h.port.written.length).toBe(written);
+    expect(h.link.realtime('STOP')).toBe(false);
+  });
+
+  it('S10: a silent-pen verdict waits for the frames already received (deferVerdict): read in time they keep the link, none kills it', async () => {
+    const rechecks: (() => void)[] = [];
+    const h = await connectedHarness({ deferVerdict: (recheck) => rechecks.push(recheck) });
+    h.link.startHeartbeat(50);
+    h.advance(100);
+    h.pen.silent = true;
+    h.advance(200);
+    expect(h.link.deadReason).toBeNull();
+    expect(rechecks).toHaveLength(1);
+    h.pen.silent = false;
+    h.advance(45);
+    rechecks.shift()!();
+    expect(h.link.deadReason).toBeNull();
+    h.pen.silent = true;
+    h.advance(170);
+    expect(h.link.deadReason).toBeNull();
+    rechecks.shift()!();
+    expect(h.link.deadReason).toBe('HEARTBEAT_TIMEOUT');
+  });
+
   it('stopHeartbeat stops beating and judging: a silent pen then kills nothing', async () => {
     const h = await connectedHarness();
     h.link.startHeartbeat(50);

@@ -39,6 +39,13 @@ export interface PenLinkInit {
   readonly port: PortLike;
   readonly clock: Clock;
   readonly options?: Partial<LinkOptions>;
+  /**
+   * Asked before every HEARTBEAT: false means the controller's machine is not proven alive, so the
+   * link sends no more heartbeats and dies with HOST_STALLED (the pen's lease lapses). Default: always true.
+   */
+  readonly heartbeatGate?: () => boolean;
+  /** Heartbeat's deferVerdict: on a real event loop `setImmediate`, so a silent-pen verdict waits for the waiting I/O. */
+  readonly deferVerdict?: (recheck: () => void) => void;
 }
 
 const STOP_TYPES: readonly number[] = [MESSAGES.STOP.type, MESSAGES.ESTOP.type];
@@ -83,6 +90,7 @@ export class PenLink {
     this.options = resolveLinkOptions(init.options);
     this.port = init.port;
     this.clock = init.clock;
+    const gate = init.heartbeatGate;
     this.reader = new FrameReader(
       (message) => this.handleMessage(message),
       (rejection) => this.events.emitRejected(rejection),
@@ -97,9 +105,13 @@ export class PenLink {
     this.heartbeat = new Heartbeat({
       clock: this.clock,
       deadLinkTimeoutMs: this.options.deadLinkTimeoutMs,
-      sendHeartbeat: (sink) => this.submit(MESSAGES.HEARTBEAT.type, (seq) => encodeFrame('HEARTBEAT', seq, {}), sink),
+      sendHeartbeat: (sink) => {
+        if (gate !== undefined && !gate()) return this.hostStalled();
+        this.submit(MESSAGES.HEARTBEAT.type, (seq) => encodeFrame('HEARTBEAT', seq, {}), sink);
+      },
       lastFrameMs: () => this.lastFrameMs,
       onTimeout: () => this.die('HEARTBEAT_TIMEOUT', true),
+      ...(init.deferVerdict === undefined ? {} : { deferVerdict: init.deferVerdict }),
     });
     this.port.on('data', this.onData);
     this.port.on('close', this.onClose);
@@ -201,6 +213,14 @@ export class PenLink {
   /** Stops sending heartbeats (the pen's lease then lapses and it stops by itself). */
   stopHeartbeat(): void {
     this.heartbeat.stop();
+  }
+
+  /**
+   * The controller's machine stopped proving it is alive: no heartbeat is sent any more, so the
+   * pen's lease lapses and it stops by itself (S10). The link dies with HOST_STALLED.
+   */
+  hostStalled(): void {
+    this.die('HOST_STALLED', true);
   }
 
   /** Adds a listener for a pen report or link event; returns the function that removes it. */

@@ -3,25 +3,31 @@ import type { Clock } from '../clock/clock.js';
 import { HEARTBEAT_PERIOD_MS } from '../limits/index.js';
 import type { ControllerEffect, ControllerEvent, PenCommandName } from '../machine/index.js';
 import type { Payload } from '../protocol/index.js';
-import { PenLink, type CommandResult, type PortLike } from '../transport/index.js';
+import type { CommandResult } from '../transport/index.js';
+import { inThreadLink, type ClosablePort, type HostLink } from './host-link.js';
 
-/** A port the runner can close (SerialPortStream fits). */
-export type ClosablePort = PortLike & { close(callback?: (error?: Error | null) => void): void };
+export type { ClosablePort } from './host-link.js';
 
-export interface PenDriverDeps {
+/**
+ * Where the link comes from: a port for a PenLink on this thread (the simulated pen in virtual
+ * time), or a ready link (the link thread of a real port).
+ */
+export type LinkSource =
+  { readonly openPort: () => Promise<ClosablePort> } | { readonly openLink: () => Promise<HostLink> };
+
+export type PenDriverDeps = LinkSource & {
   readonly clock: Clock;
-  readonly openPort: () => Promise<ClosablePort>;
   /** Delivers a machine event (answers and pen reports). */
   readonly send: (event: ControllerEvent) => void;
-}
+};
 
 /**
  * Owns the port and the link of one session. Nothing here decides: it sends what the machine
  * asked and reports what the pen said.
  */
 export class PenDriver {
-  private link: PenLink | null = null;
-  private port: ClosablePort | null = null;
+  private link: HostLink | null = null;
+  private closing: Promise<void> = Promise.resolve();
   private infoValue: Payload<'INFO'> | null = null;
 
   constructor(private readonly deps: PenDriverDeps) {}
@@ -63,23 +69,26 @@ export class PenDriver {
   /** Fail-safe: STOP at once, then the link goes quiet so the pen's lease lapses too. */
   emergencyQuiet(): void {
     this.link?.realtime('STOP');
-    this.link?.close();
+    this.link?.quiet();
   }
 
-  /** Closes the link and the port. */
+  /** Closes the link and its port (a STOP already handed to the link is written first). */
   close(): void {
-    this.link?.close();
-    if (this.port?.isOpen) this.port.close(() => {});
+    const link = this.link;
+    this.link = null;
+    if (link !== null) this.closing = Promise.all([this.closing, link.close()]).then(() => {});
+  }
+
+  /** Resolves once every link closed so far has closed its port. */
+  whenClosed(): Promise<void> {
+    return this.closing;
   }
 
   private async openLink(): Promise<void> {
     this.close();
-    this.link = null;
-    this.port = null;
     try {
-      const port = await this.deps.openPort();
-      this.port = port;
-      const link = new PenLink({ port, clock: this.deps.clock });
+      const deps = this.deps;
+      const link = 'openLink' in deps ? await deps.openLink() : inThreadLink(await deps.openPort(), deps.clock);
       this.link = link;
       const send = this.deps.send;
       link.on('telemetry', (payload) => send({ type: 'TELEMETRY', ...payload }));
@@ -95,7 +104,8 @@ export class PenDriver {
       link.on('cartridge', (payload) => {
         if (payload.present === 0) send({ type: 'CARTRIDGE_REMOVED' });
       });
-      link.onLinkDead((reason) => send({ type: 'LINK_DEAD', reason }));
+      // NOTE: the link thread adds a detail (how long the machine stalled) to HOST_STALLED.
+      link.onLinkDead((reason: string, detail?: string) => send({ type: 'LINK_DEAD', reason: detail ?? reason }));
       send({ type: 'LINK_OPENED' });
     } catch (error) {
       this.deps.send({ type: 'LINK_FAILED', reason: (error as Error).message });

@@ -1,7 +1,7 @@
 // A session on a pen at a serial port (USB pen or pty) in real time: the one runner; the hand on the pen is real.
 import { createSystemClock } from '../clock/clock.js';
 import type { ControllerInput } from '../machine/index.js';
-import { openPenPort } from './open-port.js';
+import { ThreadLink } from './thread-link.js';
 import type { SessionRecords } from './records.js';
 import { SessionRunner, type SessionResult } from './session-runner.js';
 
@@ -24,7 +24,8 @@ export interface PortSessionOptions {
 export async function runPortSession(options: PortSessionOptions): Promise<SessionResult> {
   const runner = new SessionRunner(options.input, {
     clock: createSystemClock(),
-    openPort: () => openPenPort({ kind: 'path', path: options.path }),
+    // NOTE: the port's I/O and heartbeat run on the link thread, away from this thread's pauses (decision 0008).
+    openLink: () => ThreadLink.open(options.path),
     records: options.records,
   });
   const onSignal = (): void => runner.operator({ type: 'STOP' });

@@ -14,19 +14,21 @@ import {
 } from '../machine/index.js';
 import { PolicyReason } from '../policy/index.js';
 import type { Payload } from '../protocol/index.js';
-import { PenDriver, type ClosablePort } from './pen-driver.js';
+import { PenDriver, type LinkSource } from './pen-driver.js';
 import type { RecordBatch, SessionRecords } from './records.js';
 import { summarize, type SessionSummary } from './summary.js';
 
 export type { ClosablePort } from './pen-driver.js';
 
-export interface SessionPorts {
+/**
+ * The pen's port (opened when the machine asks, closed by the runner at shutdown) or a link to it
+ * (the link thread of a real port), the clock and the records.
+ */
+export type SessionPorts = LinkSource & {
   /** Host time for the link and the machine's timers (a VirtualClock in simulation). */
   readonly clock: Clock;
-  /** Opens the pen's port when the machine asks; the runner closes it at shutdown. */
-  readonly openPort: () => Promise<ClosablePort>;
   readonly records: SessionRecords;
-}
+};
 
 /** How a run ended: the machine's outcome (or the fail-safe's), its summary, and whether the records took all of it. */
 export interface SessionResult {
@@ -69,7 +71,12 @@ export class SessionRunner {
     this.actor = createActor(controllerMachine, { input });
     this.actor.on('*', (effect) => this.effects.push(effect as ControllerEffect));
     this.actor.subscribe({ error: (error) => this.failSafe(error) });
-    this.pen = new PenDriver({ clock: ports.clock, openPort: ports.openPort, send: (event) => this.send(event) });
+    const send = (event: ControllerEvent): void => this.send(event);
+    this.pen = new PenDriver(
+      'openLink' in ports
+        ? { clock: ports.clock, openLink: ports.openLink, send }
+        : { clock: ports.clock, openPort: ports.openPort, send },
+    );
   }
 
   /** Starts the machine and asks for the session (START_SESSION). */
@@ -139,6 +146,7 @@ export class SessionRunner {
     this.pen.close();
     this.actor.stop();
     await this.writes;
+    await this.pen.whenClosed();
   }
 
   /** Delivers an event; events after the machine stopped (final state or shutdown) are dropped. */

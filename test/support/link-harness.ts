@@ -30,6 +30,10 @@ export interface HarnessOptions {
   readonly link?: Partial<LinkOptions>;
   readonly latencyMs?: number;
   readonly info?: Partial<Payload<'INFO'>>;
+  /** PenLinkInit.heartbeatGate: whether the controller's machine is proven alive before each heartbeat. */
+  readonly heartbeatGate?: () => boolean;
+  /** PenLinkInit.deferVerdict: when a silent-pen verdict is checked again. */
+  readonly deferVerdict?: (recheck: () => void) => void;
 }
 
 export function createHarness(options: HarnessOptions = {}): Harness {
@@ -50,7 +54,13 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     for (const message of decodeWire(bytes)) wire.push({ direction: 'toPen', atMs: clock.nowMs(), message });
     pen.receive(bytes);
   };
-  const link = new PenLink({ port, clock, ...(options.link ? { options: options.link } : {}) });
+  const link = new PenLink({
+    port,
+    clock,
+    ...(options.link ? { options: options.link } : {}),
+    ...(options.heartbeatGate ? { heartbeatGate: options.heartbeatGate } : {}),
+    ...(options.deferVerdict ? { deferVerdict: options.deferVerdict } : {}),
+  });
   return {
     clock,
     port,
