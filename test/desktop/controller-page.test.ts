@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ControllerDesk } from '../../src/desktop/controller-desk.js';
 import { loadPageAssets, packageRoot } from '../../src/desktop/page-assets.js';
 import {
+  artifactPath,
   buildPage,
   finishedInjection,
   foreignOriginSocket,
@@ -15,7 +16,8 @@ import { startTestControllerDesk } from '../support/desk-server.js';
 import { describeWithPrograms } from '../support/system-programs.js';
 
 /** The screenshot the README and docs/desktop.md show: written by this test. */
-const SCREENSHOT = join(packageRoot(), 'docs', 'img', 'desktop-controller.png');
+/** The test artifact; docs/img/desktop-controller.png (linked from the README) is a copy of one. */
+const SCREENSHOT = artifactPath('desktop-controller.png');
 const HOME_PLAN = JSON.parse(readFileSync(join(packageRoot(), 'examples', 'home-full-face.json'), 'utf8')) as unknown;
 
 let browser: TestBrowser;
