@@ -4,6 +4,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pgProgram } from './pg-binaries.js';
 
 export interface PgCluster {
   readonly port: number;
@@ -25,7 +26,9 @@ function run(command: string, args: readonly string[], asPostgres: boolean): str
     asPostgres && process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
   const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${String(result.status)}): ${result.stderr}${result.stdout}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${String(result.error ?? result.status)}): ${result.stderr}${result.stdout}`,
+    );
   }
   return result.stdout;
 }
@@ -54,16 +57,24 @@ export async function startPgCluster(): Promise<PgCluster> {
   if (process.getuid?.() === 0)
     chownSync(dir, Number(run('id', ['-u', 'postgres'], false)), Number(run('id', ['-g', 'postgres'], false)));
   const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'], true);
+  run(
+    pgProgram('initdb'),
+    ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'],
+    true,
+  );
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=32MB`;
   const start = () =>
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start'], true);
-  const stop = (mode: string) => run('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop'], true);
+    run(
+      pgProgram('pg_ctl'),
+      ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start'],
+      true,
+    );
+  const stop = (mode: string) => run(pgProgram('pg_ctl'), ['-D', data, '-m', mode, '-w', '-t', '60', 'stop'], true);
   start();
   const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const psql = (database: string, sql: string) =>
-    run('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', url(database), '-c', sql], false);
+    run(pgProgram('psql'), ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', url(database), '-c', sql], false);
   return {
     port,
     url,
