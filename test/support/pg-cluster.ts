@@ -1,6 +1,6 @@
 // A throwaway PostgreSQL cluster for tests and benchmarks: initdb in a temp dir as the postgres user, pg_ctl start, one database per test.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,19 @@ export interface PgCluster {
   createDatabase(prefix?: string): string;
   /** Runs SQL on a database with psql (as the superuser); returns its stdout. */
   psql(database: string, sql: string): string;
-  /** Stops the server (fast: sessions are cut, nothing committed is lost) and starts it again. */
-  stopServer(): void;
+  /**
+   * Stops the server and starts it again. `fast` cuts the sessions; `immediate` is a crash (no
+   * checkpoint, recovery from the WAL at the next start). Neither loses a commit.
+   */
+  stopServer(mode?: 'fast' | 'immediate'): void;
   startServer(): void;
+  /** Starts the server unless it runs (a test's cleanup after a stop). */
+  ensureRunning(): void;
+  /**
+   * Freezes the server (SIGSTOP to the postmaster and its backends): it accepts connections but
+   * never answers, as a hung host or a cut network would. Returns the thaw (SIGCONT).
+   */
+  freeze(): () => void;
   /** Stops the server and removes the cluster. */
   remove(): void;
 }
@@ -84,8 +94,23 @@ export async function startPgCluster(): Promise<PgCluster> {
       psql('postgres', `CREATE DATABASE ${name}`);
       return url(name);
     },
-    stopServer: () => stop('fast'),
+    stopServer: (mode = 'fast') => stop(mode),
     startServer: start,
+    ensureRunning() {
+      if (!existsSync(join(data, 'postmaster.pid'))) start();
+    },
+    freeze() {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const backends = run('ps', ['-o', 'pid=', '--ppid', String(postmaster)], false)
+        .split('\n')
+        .map(Number)
+        .filter((pid) => pid > 0);
+      const pids = [postmaster, ...backends];
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      return () => {
+        for (const pid of pids) process.kill(pid, 'SIGCONT');
+      };
+    },
     remove() {
       try {
         stop('immediate');
