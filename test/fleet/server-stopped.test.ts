@@ -14,8 +14,8 @@ import { describeWithPrograms } from '../support/system-programs.js';
 
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 const DAY_MS = 24 * 3600 * 1000;
-/** The bound of one request to the server in these runs, ms (the product's default is 2000). */
-const TIMEOUT_MS = 500;
+/** The bound of one request to the server, ms: the product's default (a shorter one times out spuriously on a loaded test machine). */
+const TIMEOUT_MS = 2000;
 const PASS_LIMIT = 3;
 const CARTRIDGE = { id: 4242, needleCount: 12 };
 const PLAN = plan({
@@ -176,6 +176,8 @@ describeWithPrograms(['postgres'], 'PostgreSQL stopped mid-session', () => {
     const session = after.history('c1').find((record) => !record.isPatchTest)!;
     const onServer = after.passes(session.sessionId).map((pass) => `${pass.area}#${pass.passNumber}`);
     expect(onServer).toEqual(expect.arrayContaining(records.acknowledged));
+    // The pass whose reservation failed is not on the server either: only the acknowledged ones are.
+    expect(onServer).toHaveLength(records.acknowledged.length);
     expect(session.endedAtMs).toBeNull();
     expect(after.verify().ok).toBe(true);
 
