@@ -5,6 +5,7 @@ import { buildDesktopPage, runChild, runChildrenInSequence, type CodecRun } from
 import type { DashboardRun } from './dashboard.js';
 import type { DeskControllerRun } from './desk-controller.js';
 import { formatPenSafety, type PenSafetyRun } from './pen-safety.js';
+import { formatRecordsFleet, runRecordsFleetChild } from './records-fleet.js';
 import type { ReactionOptions, ReactionRun } from './reaction.js';
 import { DASHBOARD_BOUNDARIES, buildFigures, checkTargets, formatTable } from './report.js';
 import type { SimSpeedRuns } from './sim-speed.js';
@@ -101,7 +102,10 @@ async function runAll(mode: Mode) {
   const soak = await Promise.all(
     Array.from({ length: children }, () => runChild<SoakRun>('soak', soakOptions, { exposeGc: true })),
   );
+  progress('records: pass reservations on SQLite and PostgreSQL, then stations on one PostgreSQL');
+  const recordsFleet = await runRecordsFleetChild(mode);
   return {
+    recordsFleet,
     codec,
     reaction,
     reactionStream,
@@ -151,6 +155,7 @@ async function main(argv: readonly string[]): Promise<number> {
     machine: { ...machineAtStart, loadAverageAtEnd: loadavg() },
     figures,
     penSafety: raw.pen,
+    recordsFleet: raw.recordsFleet,
     targets,
     notes: [
       'Every figure: median of the per-run values, with min, max and quartiles; runs are separate processes except codec runs and warm sim sessions.',
@@ -169,7 +174,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const m = report.machine;
     process.stdout.write(
       `mnpen benchmarks (${mode}) on ${m.cpuModel}, ${m.cores} cores, node ${m.node}; load ${m.loadAverage.map((l) => l.toFixed(2)).join(' ')}; ${(report.durationMs / 1000).toFixed(1)} s\n\n` +
-        `${formatTable(figures, targets)}\n\n${formatPenSafety(raw.pen)}\n\n${report.notes.map((note) => `- ${note}`).join('\n')}\n` +
+        `${formatTable(figures, targets)}\n\n${formatPenSafety(raw.pen)}\n\n${formatRecordsFleet(raw.recordsFleet)}\n\n${report.notes.map((note) => `- ${note}`).join('\n')}\n` +
         `- reaction interval: ${figures.reactionUs.boundaries}\n` +
         `- reaction windows disturbed: ${figures.reactionUs.disturbances.windowsWithGc} by a GC, ${figures.reactionUs.disturbances.windowsPreempted} by a context switch (of ${figures.reactionUs.runs * figures.reactionUs.faultsPerRun}); "undisturbed" rows exclude them.\n` +
         `- dashboard: ${figures.dashboard === null ? raw.dashboard[0]?.skipped : DASHBOARD_BOUNDARIES}\n` +

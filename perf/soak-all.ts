@@ -48,7 +48,9 @@ function crashHarness(trials: number): { passed: boolean; lines: string[] } {
 async function main(): Promise<void> {
   const options = parseSoakArgs(process.argv.slice(2));
   const startMs = performance.now();
-  console.log(`soak 1/3: crash harness, ${options.crashTrials} SIGKILL trials (src/store/crash-harness.test.ts)`);
+  console.log(
+    `soak 1/3: crash harness, ${options.crashTrials} SIGKILL trials on SQLite and on PostgreSQL (src/store/crash-harness.test.ts)`,
+  );
   const crash = crashHarness(options.crashTrials);
   for (const line of crash.lines) console.log(`  ${line}`);
   console.log(`  ${crash.passed ? 'passed' : 'FAILED'}`);

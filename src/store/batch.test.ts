@@ -1,41 +1,33 @@
-// S16 batches: one event's records in one commit, each audit row naming its cause, the chain head moved only after the commit.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// S16 batches: one event's records in one commit, each audit row naming its cause, the chain head moved only after the commit (SQLite and PostgreSQL).
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { StoreError } from './errors.js';
-import { headPathOf, readHead } from './head.js';
-import { openStore } from './store.js';
+import { openRecords } from './open-records.js';
 import type { Store } from './types.js';
-import { tempDir } from '../../test/support/store-helpers.js';
+import { describeBackends } from '../../test/support/store-backends.js';
 
-let temp: ReturnType<typeof tempDir>;
-let path: string;
-let store: Store;
-let sessionId: number;
+describeBackends('S16: store.batch', (backend) => {
+  let path: string;
+  let store: Store;
+  let sessionId: number;
 
-beforeEach(() => {
-  temp = tempDir();
-  path = join(temp.dir, 'records.db');
-  store = openStore(path);
-  store.upsertClient({ clientId: 'c-1', birthYear: 1990 });
-  sessionId = store.beginSession({
-    clientId: 'c-1',
-    mode: 'home',
-    isPatchTest: false,
-    cartridgeId: 9,
-    areas: [{ area: 'neck', depthUm: 200, strokeHz: 100, passLimit: 1 }],
+  beforeEach(() => {
+    path = backend.target();
+    store = openRecords(path);
+    store.upsertClient({ clientId: 'c-1', birthYear: 1990 });
+    sessionId = store.beginSession({
+      clientId: 'c-1',
+      mode: 'home',
+      isPatchTest: false,
+      cartridgeId: 9,
+      areas: [{ area: 'neck', depthUm: 200, strokeHz: 100, passLimit: 1 }],
+    });
   });
-});
-afterEach(() => {
-  store.close();
-  temp.remove();
-});
+  afterEach(() => {
+    store.close();
+  });
 
-const head = () => {
-  const state = readHead(headPathOf(path));
-  return state.state === 'present' ? state.head.auditId : -1;
-};
+  const head = () => backend.chainHeadAuditId(path);
 
-describe('S16: store.batch', () => {
   it('writes every record of the batch in one commit, each audit row with its cause; the head moves after it', () => {
     const before = store.auditLog().length;
     const headBefore = head();
@@ -74,7 +66,7 @@ describe('S16: store.batch', () => {
 
   it('is refused on a store opened for reading', () => {
     store.close();
-    store = openStore(path, { access: 'read' });
+    store = openRecords(path, { access: 'read' });
     expect(() => store.batch(1, () => undefined)).toThrow(StoreError);
   });
 });

@@ -1,18 +1,13 @@
-// S19 session claims: one live claim per client, a live holder never overtaken, a crashed one taken over, every session write under it.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// S19 session claims: one live claim per client, a live holder never overtaken, a crashed one taken over, every session write under it (SQLite and PostgreSQL).
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { StoreError } from './errors.js';
-import { openStore } from './store.js';
+import { openRecords } from './open-records.js';
 import type { BeginSessionInput, Store } from './types.js';
+import { describeBackends } from '../../test/support/store-backends.js';
 import { JsonChild } from '../../test/support/store-children.js';
-import { manualClock, tempDir } from '../../test/support/store-helpers.js';
+import { manualClock } from '../../test/support/store-helpers.js';
 
 const T0 = Date.parse('2025-03-01T09:00:00Z');
-
-let temp: ReturnType<typeof tempDir>;
-let path: string;
-let first: Store;
-let second: Store;
 
 const session = (clientId = 'c-1'): BeginSessionInput => ({
   clientId,
@@ -32,22 +27,23 @@ function codeOf(action: () => unknown): string {
   return 'accepted';
 }
 
-beforeEach(() => {
-  temp = tempDir();
-  path = join(temp.dir, 'records.db');
-  const clock = manualClock(T0);
-  first = openStore(path, { nowMs: clock.nowMs });
-  first.upsertClient({ clientId: 'c-1', birthYear: 1990 });
-  first.upsertClient({ clientId: 'c-2', birthYear: 1990 });
-  second = openStore(path, { nowMs: clock.nowMs });
-});
-afterEach(() => {
-  first.close();
-  second.close();
-  temp.remove();
-});
+describeBackends('S19: one session per client at a time', (backend) => {
+  let path: string;
+  let first: Store;
+  let second: Store;
+  beforeEach(() => {
+    path = backend.target();
+    const clock = manualClock(T0);
+    first = openRecords(path, { nowMs: clock.nowMs });
+    first.upsertClient({ clientId: 'c-1', birthYear: 1990 });
+    first.upsertClient({ clientId: 'c-2', birthYear: 1990 });
+    second = openRecords(path, { nowMs: clock.nowMs });
+  });
+  afterEach(() => {
+    first.close();
+    second.close();
+  });
 
-describe('S19: one session per client at a time', () => {
   it('a claim is exclusive across stores; the same store gets its own claim back; release frees it', () => {
     const claim = first.claimClient('c-1');
     expect(first.claimClient('c-1').claimId).toBe(claim.claimId);
@@ -99,7 +95,7 @@ describe('S19: one session per client at a time', () => {
   it('a client with a session that never ended cannot begin another: SESSION_OPEN', () => {
     const sessionId = first.beginSession(session());
     first.close();
-    first = openStore(path);
+    first = openRecords(path);
     expect(codeOf(() => first.beginSession(session()))).toBe('SESSION_OPEN');
     first.endSession(sessionId, 'interrupted');
     expect(codeOf(() => first.beginSession(session()))).toBe('accepted');
@@ -111,7 +107,7 @@ describe('S19: one session per client at a time', () => {
     expect(second.findResumableSession('c-1')).toMatchObject({ sessionId, claim: null });
     second.resumeSession(sessionId, { cartridgeId: null });
     expect(second.activeClaim('c-1')).toMatchObject({ sessionId, heldByThisStore: true });
-    first = openStore(path);
+    first = openRecords(path);
   });
 
   it('a claim of a process killed with SIGKILL is stale and taken over, the takeover on the record', async () => {

@@ -1,4 +1,4 @@
-// S16 crash harness: a child records passes and is killed with SIGKILL at seeded random points; every acknowledged record must survive, the chain intact.
+// S16 crash harness: a child records passes and is killed with SIGKILL at seeded random points; every acknowledged record must survive, the chain intact (SQLite and PostgreSQL).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,10 +8,14 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreError } from './errors.js';
 import { headPathOf } from './head.js';
+import { openRecords } from './open-records.js';
 import { openStore } from './store.js';
+import { describeBackends } from '../../test/support/store-backends.js';
 import { tempDir } from '../../test/support/store-helpers.js';
 
 const TRIALS = Number(process.env.MNPEN_CRASH_TRIALS ?? 20);
+/** PostgreSQL trials start a child that connects and walks the chain: fewer in npm test, MNPEN_CRASH_TRIALS for the soak. */
+const PG_TRIALS = Number(process.env.MNPEN_CRASH_PG_TRIALS ?? process.env.MNPEN_CRASH_TRIALS ?? 10);
 const SEED = Number(process.env.MNPEN_CRASH_SEED ?? 16016);
 const WAL_TRIALS = Number(process.env.MNPEN_CRASH_WAL_TRIALS ?? 8);
 const CHILD = fileURLToPath(new URL('../../test/support/store-crash-child.ts', import.meta.url));
@@ -64,7 +68,7 @@ function runChild(
 /** Reopens the store as recovery would and lists every way it disagrees with what was acknowledged. */
 function violations(dbPath: string, ack: Acknowledged): string[] {
   const found: string[] = [];
-  const store = openStore(dbPath);
+  const store = openRecords(dbPath);
   try {
     const integrity = store.integrityCheck();
     if (integrity !== 'ok') found.push(`integrity_check: ${integrity}`);
@@ -138,15 +142,16 @@ function copyWithoutWal(dbPath: string, name: string): string {
   return copy;
 }
 
-describe('crash harness', () => {
+describeBackends('crash harness', (backend) => {
+  const trials = backend.name === 'sqlite' ? TRIALS : PG_TRIALS;
   it(
-    `S16/S5: every acknowledged pass survives SIGKILL at random points (${TRIALS} trials, seed ${SEED})`,
+    `S16/S5: every acknowledged pass survives SIGKILL at random points (${trials} trials, seed ${SEED})`,
     async () => {
-      const dbPath = join(temp.dir, 'crash.db');
+      const dbPath = backend.name === 'sqlite' ? join(temp.dir, 'crash.db') : backend.target();
       const all: string[] = [];
       let acknowledgedPasses = 0;
       let killedBySignal = 0;
-      for (const [trial, killPoint] of killPoints(SEED, TRIALS).entries()) {
+      for (const [trial, killPoint] of killPoints(SEED, trials).entries()) {
         const { ack, signal } = await runChild(dbPath, killPoint);
         if (signal === 'SIGKILL') killedBySignal++;
         acknowledgedPasses += ack.opened.size;
@@ -154,7 +159,7 @@ describe('crash harness', () => {
           ...violations(dbPath, ack).map((violation) => `trial ${trial} ${JSON.stringify(killPoint)}: ${violation}`),
         );
       }
-      const store = openStore(dbPath);
+      const store = openRecords(dbPath);
       const totals = store.history().reduce(
         (sum, session) => ({
           sessions: sum.sessions + 1,
@@ -165,17 +170,19 @@ describe('crash harness', () => {
       const chain = store.verify();
       store.close();
       console.log(
-        `crash harness: ${TRIALS} trials (seed ${SEED}), ${killedBySignal} killed by SIGKILL, ${acknowledgedPasses} acknowledged passes checked, ` +
+        `crash harness: [${backend.name}] ${trials} trials (seed ${SEED}), ${killedBySignal} killed by SIGKILL, ${acknowledgedPasses} acknowledged passes checked, ` +
           `${totals.passes} passes in ${totals.sessions} sessions on disk, chain ${chain.ok ? 'intact' : 'BROKEN'} over ${chain.auditRows} audit rows, ${all.length} violations`,
       );
       expect(all).toEqual([]);
       expect(chain.ok).toBe(true);
-      expect(killedBySignal).toBeGreaterThanOrEqual(Math.floor(TRIALS * 0.8));
+      expect(killedBySignal).toBeGreaterThanOrEqual(Math.floor(trials * 0.8));
       expect(acknowledgedPasses).toBeGreaterThan(0);
     },
-    30_000 + TRIALS * 4_000,
+    30_000 + trials * 6_000,
   );
+});
 
+describe('crash harness [sqlite]', () => {
   it(
     `S16: a -wal deleted after a kill never passes silently: refused RECORDS_LOST whenever acknowledged records went with it (${WAL_TRIALS} trials)`,
     async () => {

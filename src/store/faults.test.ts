@@ -1,11 +1,13 @@
-// S16 faults and bad input at the store: full disk, read-only file system, busy writer, hostile JSON, a hand-deleted row: typed, nothing acknowledged lost.
+// S16 faults and bad input at the store: full disk, read-only file system, busy writer, hostile JSON (both backends), a hand-deleted row: typed, nothing acknowledged lost.
 import { closeSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from './errors.js';
 import { MAX_JSON_BYTES } from './json.js';
+import { openRecords } from './open-records.js';
 import { openStore } from './store.js';
 import type { BeginSessionInput, Store } from './types.js';
+import { describeBackends } from '../../test/support/store-backends.js';
 import { JsonChild } from '../../test/support/store-children.js';
 import { tempDir } from '../../test/support/store-helpers.js';
 import { tamper } from '../../test/support/store-tamper.js';
@@ -136,6 +138,29 @@ describe('S16: bad input and a busy file at the store', () => {
     await locker.exited;
   });
 
+  it('a hand-deleted session row: the store refuses its writes NOT_FOUND, and the next open RECORDS_TAMPERED', () => {
+    const sessionId = store.beginSession(plan);
+    store.openPass(sessionId, 'neck');
+    store.close();
+    tamper(path, `DELETE FROM sessions WHERE session_id = ${sessionId}`);
+    expect(caught(() => openStore(path, { access: 'read' })).code).toBe('RECORDS_TAMPERED');
+    const refused = caught(() => openStore(path));
+    expect(refused.code).toBe('RECORDS_TAMPERED');
+    expect(refused.message).toContain(`sessions row [${sessionId}], recorded by audit row`);
+    store = openStore(join(temp.dir, 'other.db'));
+    store.upsertClient({ clientId: 'c-1', birthYear: 1990 });
+    expect(caught(() => store.openPass(sessionId + 1, 'neck')).code).toBe('NOT_FOUND');
+  });
+});
+
+describeBackends('S16: hostile input at the store', (backend) => {
+  let store: Store;
+  beforeEach(() => {
+    store = openRecords(backend.target());
+    store.upsertClient({ clientId: 'c-1', birthYear: 1990 });
+  });
+  afterEach(() => store.close());
+
   it('an oversized, deeply nested, cyclic or unstorable detail is INVALID and nothing is written', () => {
     const deep: Record<string, unknown> = {};
     let cursor = deep;
@@ -163,19 +188,5 @@ describe('S16: bad input and a busy file at the store', () => {
     expect(caught(() => store.recordRefusal({ reason: 'X', detail: 'y'.repeat(5000) })).code).toBe('INVALID');
     expect(store.auditLog()).toHaveLength(before);
     expect(store.history()).toEqual([]);
-  });
-
-  it('a hand-deleted session row: the store refuses its writes NOT_FOUND, and the next open RECORDS_TAMPERED', () => {
-    const sessionId = store.beginSession(plan);
-    store.openPass(sessionId, 'neck');
-    store.close();
-    tamper(path, `DELETE FROM sessions WHERE session_id = ${sessionId}`);
-    expect(caught(() => openStore(path, { access: 'read' })).code).toBe('RECORDS_TAMPERED');
-    const refused = caught(() => openStore(path));
-    expect(refused.code).toBe('RECORDS_TAMPERED');
-    expect(refused.message).toContain(`sessions row [${sessionId}], recorded by audit row`);
-    store = openStore(join(temp.dir, 'other.db'));
-    store.upsertClient({ clientId: 'c-1', birthYear: 1990 });
-    expect(caught(() => store.openPass(sessionId + 1, 'neck')).code).toBe('NOT_FOUND');
   });
 });

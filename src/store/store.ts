@@ -266,13 +266,19 @@ export class RecordStore implements Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // NOTE: a claim left behind (the server unreachable, say) is stale once this store is closed or its
+    // process gone: the next holder takes it over. The holder retires even when the release cannot be written.
     if (!this.core.readOnly && this.core.tables.some((table) => table.name === 'session_claims')) {
-      for (const claim of ownClaims(this.core)) {
-        try {
-          releaseClient(this.core, claim.clientId, 'store closed');
-        } catch {
-          // NOTE: a claim left behind is stale once this process is gone: the next holder takes it over.
+      try {
+        for (const claim of ownClaims(this.core)) {
+          try {
+            releaseClient(this.core, claim.clientId, 'store closed');
+          } catch {
+            // NOTE: see above.
+          }
         }
+      } catch {
+        // NOTE: the claims could not be read: see above.
       }
     }
     retireHolder(this.core.holder);

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { headPathOf, readHead } from '../../src/store/head.js';
 import { startPgCluster, type PgCluster } from './pg-cluster.js';
 import { tempDir } from './store-helpers.js';
 import { describeWithPrograms } from './system-programs.js';
@@ -12,6 +13,8 @@ export interface BackendFixture {
   target(): string;
   /** Runs SQL on the target outside mnpen (another connection); throws the engine's error. */
   rawExec(target: string, sql: string): void;
+  /** The committed chain head's audit id, read outside mnpen (SQLite: the -head file; PostgreSQL: mnpen_chain_head); -1 when none. */
+  chainHeadAuditId(target: string): number;
 }
 
 let files = 0;
@@ -35,6 +38,10 @@ export function describeBackends(title: string, body: (backend: BackendFixture) 
           raw.close();
         }
       },
+      chainHeadAuditId(target) {
+        const head = readHead(headPathOf(target));
+        return head.state === 'present' ? head.head.auditId : -1;
+      },
     });
   });
   describeWithPrograms(['postgres'], `${title} [postgres]`, () => {
@@ -50,6 +57,11 @@ export function describeBackends(title: string, body: (backend: BackendFixture) 
         const database = new URL(target).pathname.slice(1);
         // NOTE: psql gets the TEMP change log a write needs, so only mnpen's triggers can refuse it.
         cluster.psql(database, `CREATE TEMP TABLE mnpen_changed_rows (tbl TEXT, key TEXT); ${sql}`);
+      },
+      chainHeadAuditId(target) {
+        const database = new URL(target).pathname.slice(1);
+        const id = cluster.psql(database, 'SELECT audit_id FROM mnpen_chain_head').trim();
+        return id === '' ? -1 : Number(id);
       },
     });
   });

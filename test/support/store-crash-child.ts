@@ -1,5 +1,5 @@
-// Child process of the crash harness: records passes in a loop, acknowledging each on stdout after the call returned.
-import { openStore } from '../../src/store/store.js';
+// Child process of the crash harness: records passes in a loop (a SQLite path or a postgres:// URL), acknowledging each on stdout after the call returned.
+import { openRecords } from '../../src/store/open-records.js';
 import type { Store } from '../../src/store/types.js';
 
 const AREAS = ['forehead', 'nose', 'perioral', 'chin', 'jawline', 'cheeks'];
@@ -49,8 +49,8 @@ function runSession(store: Store, clientId: string): void {
 }
 
 const [dbPath, clientId = 'crash-client', sessionsArg = '1000000'] = process.argv.slice(2);
-if (dbPath === undefined) throw new Error('usage: crash-child <db path> [client id] [sessions]');
-const store = openStore(dbPath);
+if (dbPath === undefined) throw new Error('usage: crash-child <db path or postgres:// URL> [client id] [sessions]');
+const store = openRecords(dbPath);
 if (store.getClient(clientId) === null) store.upsertClient({ clientId, birthYear: 1990 });
 say('READY');
 for (let index = 0; index < Number(sessionsArg); index++) runSession(store, clientId);

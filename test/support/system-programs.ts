@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
+import { pgProgram } from './pg-binaries.js';
 
 export interface SystemProgram {
   /** Command and arguments that exit 0 when the program is usable. */
@@ -31,7 +32,8 @@ export const SYSTEM_PROGRAMS = {
     unlocks: 'browser tests of the desktop simulator (test/desktop)',
   },
   postgres: {
-    probe: ['initdb', '--version'],
+    // NOTE: Debian puts initdb in /usr/lib/postgresql/<version>/bin, not on PATH (pg-binaries.ts finds it).
+    probe: [pgProgram('initdb'), '--version'],
     install: 'sudo apt-get install -y postgresql',
     unlocks: 'the PostgreSQL record store (test/fleet)',
   },

@@ -1,0 +1,158 @@
+// One simulated station of perf/records-fleet.ts: sessions for a virtual span on a shared PostgreSQL, as the controller records them; prints its tallies as one JSON line.
+import { createInterface } from 'node:readline';
+import { checkSessionAllowed, DEFAULT_TREATMENT_CONFIG, parsePlan } from '../src/policy/index.js';
+import { openRecords, StoreError } from '../src/store/index.js';
+import { StoreSessionRecords } from '../src/wiring/store-records.js';
+
+/** What the parent passes as argv[2] (JSON). */
+export interface StationOptions {
+  readonly url: string;
+  readonly station: number;
+  readonly stations: number;
+  readonly clients: number;
+  readonly virtualMs: number;
+  readonly t0Ms: number;
+  readonly seed: number;
+}
+
+/** The station's tallies, printed as `STATION_RESULT {...}`. */
+export interface StationResult {
+  readonly station: number;
+  readonly reservationMs: number[];
+  readonly sessions: number;
+  readonly passesOpened: number;
+  readonly refusals: Record<string, number>;
+  readonly errors: string[];
+  readonly wallMs: number;
+}
+
+const AREAS = ['forehead', 'cheeks', 'chin', 'nose'] as const;
+const PASS_LIMIT = 6;
+/** Virtual time of one pass (the treatment config's estimate), and of a refused or skipped attempt. */
+const PASS_MS = DEFAULT_TREATMENT_CONFIG.secondsPerPassEstimate * 1000;
+const REFUSED_MS = 60_000;
+/** Share of sessions started with a cartridge another station used (or will use) first. */
+const REUSE_SHARE = 0.1;
+
+const parsed = parsePlan({ mode: 'home', areas: AREAS.map((area) => ({ area, depthMm: 0.2, passes: PASS_LIMIT })) });
+if (!parsed.ok) throw new Error(`station plan invalid: ${JSON.stringify(parsed.errors)}`);
+const PLAN = parsed.plan;
+
+/** mulberry32: the station's own seeded choices (client, cartridge). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as StationOptions;
+const random = seededRandom(options.seed * 7919 + options.station);
+let virtualMs = 0;
+const nowMs = () => options.t0Ms + virtualMs;
+const store = openRecords(options.url, { nowMs, timeoutMs: 30_000 });
+const result: { -readonly [K in keyof StationResult]: StationResult[K] } = {
+  station: options.station,
+  reservationMs: [],
+  sessions: 0,
+  passesOpened: 0,
+  refusals: {},
+  errors: [],
+  wallMs: 0,
+};
+const refuse = (code: string) => void (result.refusals[code] = (result.refusals[code] ?? 0) + 1);
+
+/** A fresh cartridge of this station, or (REUSE_SHARE of the time) the first cartridge of another station. */
+function cartridgeFor(session: number): number {
+  const fresh = 1_000_000 + options.station * 10_000 + session;
+  if (random() >= REUSE_SHARE || options.stations < 2) return fresh;
+  const other = (options.station + 1 + Math.floor(random() * (options.stations - 1))) % options.stations;
+  return 1_000_000 + other * 10_000;
+}
+
+/** One session attempt on a random client: claim, rules, passes (one attempt past the limit per area), end. */
+function attempt(session: number): void {
+  const clientId = `client-${Math.floor(random() * options.clients)}`;
+  const cartridgeId = cartridgeFor(session);
+  const records = new StoreSessionRecords(store, nowMs);
+  const request = { clientId, mode: 'home' as const, isPatchTest: false, plan: PLAN, cartridgeId, penSerialNumber: 1 };
+  const outcome = records.claim(request);
+  if (!outcome.ok) {
+    refuse(outcome.reason);
+    virtualMs += REFUSED_MS;
+    return;
+  }
+  const { sessionId } = outcome.claim;
+  const facts = records.admissionFacts(sessionId, cartridgeId);
+  const decision = checkSessionAllowed({
+    mode: 'home',
+    nowMs: facts.nowMs,
+    client: facts.client ?? { birthYear: Number.NaN, screening: null },
+    areas: [...AREAS],
+    lastSessionByArea: facts.lastSessionByArea,
+    patchTest: facts.patchTest,
+    isPatchTestSession: false,
+    cartridgeId,
+    cartridgeSeenBefore: facts.cartridgeSeenBefore,
+    batteryPercent: 100,
+    plannedDurationS: 60,
+    config: DEFAULT_TREATMENT_CONFIG,
+  });
+  if (!decision.allowed) {
+    for (const code of new Set(decision.refusals.map((refusal) => refusal.reason))) refuse(code);
+    store.endSession(sessionId, 'refused');
+    store.releaseClient(clientId);
+    virtualMs += REFUSED_MS;
+    return;
+  }
+  let opened = 0;
+  areas: for (const area of AREAS) {
+    for (let pass = 1; pass <= PASS_LIMIT + 1; pass++) {
+      const startedMs = performance.now();
+      try {
+        // NOTE: as the wiring reserves a pass: the event's audit row and the pass in one transaction.
+        store.batch(null, () => {
+          store.audit('event', { type: 'PASS_REQUESTED', area }, sessionId);
+          store.openPass(sessionId, area);
+        });
+        result.reservationMs.push(performance.now() - startedMs);
+        opened++;
+        virtualMs += PASS_MS;
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        refuse(error.code);
+        virtualMs += 1000;
+        if (error.code === 'CARTRIDGE_REUSED') break areas;
+        break;
+      }
+    }
+  }
+  store.endSession(sessionId, opened > 0 ? 'completed' : 'refused');
+  store.releaseClient(clientId);
+  if (opened > 0) result.sessions++;
+  result.passesOpened += opened;
+}
+
+function run(): void {
+  const startedMs = performance.now();
+  for (let session = 0; virtualMs < options.virtualMs; session++) {
+    try {
+      attempt(session);
+    } catch (error) {
+      result.errors.push(String(error instanceof Error ? error.message : error));
+      virtualMs += REFUSED_MS;
+    }
+  }
+  result.wallMs = performance.now() - startedMs;
+  store.close();
+  process.stdout.write(`STATION_RESULT ${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+// NOTE: the station is ready once its store is open; the parent says go to all stations at once.
+process.stdout.write('READY\n');
+createInterface({ input: process.stdin }).once('line', run);
