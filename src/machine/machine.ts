@@ -7,11 +7,9 @@ import {
   abortFor,
   changeAreaWhileArmed,
   connectedFailures,
-  driveTelemetryFaults,
   emergencyEnd,
   endOpenPass,
   endWith,
-  idleTelemetryFaults,
   lockAtLimit,
   lockForBudget,
   operatorEnd,
@@ -22,6 +20,7 @@ import {
   refuseFor,
   refuseWhen,
   stopFor,
+  telemetryFaultToFault,
   toFault,
 } from './transitions.js';
 
@@ -104,7 +103,7 @@ export const controllerMachine = controllerSetup.createMachine({
       on: {
         ...connectedFailures(false),
         FINISH: operatorEnd('aborted', PolicyReason.OPERATOR_FINISH, false),
-        TELEMETRY: [...idleTelemetryFaults, { actions: 'trackPenReadings' }],
+        TELEMETRY: [telemetryFaultToFault(false, false), { actions: 'trackPenReadings' }],
         CONTACT_ON: { actions: 'trackPenReadings' },
         CONTACT_OFF: { actions: 'trackPenReadings' },
         COMMAND_ACKED: { actions: penClamp },
@@ -217,7 +216,7 @@ export const controllerMachine = controllerSetup.createMachine({
                     CONTACT_OFF: { target: 'delaying', reenter: true, actions: 'trackPenReadings' },
                     // NOTE: a contact change only telemetry shows restarts the dwell too (its EVENT_CONTACT lost).
                     TELEMETRY: [
-                      ...idleTelemetryFaults,
+                      telemetryFaultToFault(false, false),
                       {
                         guard: 'isTelemetryContactChange',
                         target: 'delaying',
@@ -320,7 +319,7 @@ export const controllerMachine = controllerSetup.createMachine({
                   { actions: 'trackPenReadings' },
                 ],
                 TELEMETRY: [
-                  ...driveTelemetryFaults(false),
+                  telemetryFaultToFault(true, false),
                   {
                     guard: 'hasTelemetryContact',
                     target: '#treating',
@@ -346,7 +345,7 @@ export const controllerMachine = controllerSetup.createMachine({
               on: {
                 ...connectedFailures(true),
                 FINISH: operatorEnd('completed', PolicyReason.OPERATOR_FINISH, true),
-                TELEMETRY: [...driveTelemetryFaults(true), { actions: 'trackDriveReadings' }],
+                TELEMETRY: [telemetryFaultToFault(true, true), { actions: 'trackDriveReadings' }],
                 PAUSE: [
                   ...passEndsAtLimitOrBudget,
                   {
@@ -424,7 +423,7 @@ export const controllerMachine = controllerSetup.createMachine({
                       { actions: 'trackPenReadings' },
                     ],
                     TELEMETRY: [
-                      ...driveTelemetryFaults(true),
+                      telemetryFaultToFault(true, true),
                       {
                         guard: 'isExposureReachedLive',
                         target: '#selectingArea',
@@ -500,7 +499,7 @@ export const controllerMachine = controllerSetup.createMachine({
                   actions: ['stopNeedles', 'trackPenReadings', ...stopFor(PolicyReason.PASS_NOT_RESERVED)],
                 },
                 TELEMETRY: [
-                  ...driveTelemetryFaults(false),
+                  telemetryFaultToFault(true, false),
                   {
                     guard: 'isTelemetryInContact',
                     target: '#arming',
