@@ -177,7 +177,8 @@ class SimulatedPortBinding implements BindingPortInterface, HostPortEnd {
   private take(buffer: Buffer, offset: number, length: number): ReadResult {
     const chunk = this.pending[0] as Uint8Array;
     const bytesRead = Math.min(length, this.attachment.maxReadBytes, chunk.length - this.pendingOffset);
-    buffer.set(chunk.subarray(this.pendingOffset, this.pendingOffset + bytesRead), offset);
+    if (this.pendingOffset === 0 && bytesRead === chunk.length) buffer.set(chunk, offset);
+    else buffer.set(chunk.subarray(this.pendingOffset, this.pendingOffset + bytesRead), offset);
     this.pendingOffset += bytesRead;
     if (this.pendingOffset === chunk.length) {
       this.pending.shift();
