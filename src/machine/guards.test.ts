@@ -430,6 +430,19 @@ describe('telemetry guards (S1)', () => {
     }
   });
 
+  it('a sample that changes no reading is unchanged; a deeper depth is a change only with the drive on the area', () => {
+    const context = sessionContext();
+    const same = telemetryOf({ state: context.penReadings.penState });
+    expect(check('isTelemetryUnchanged', context, same)).toBe(true);
+    expect(check('isDriveTelemetryUnchanged', context, same)).toBe(true);
+    expect(check('isTelemetryUnchanged', context, { ...same, deviceTickMs: 20 })).toBe(false);
+    expect(check('isTelemetryUnchanged', context, { ...same, strokeCount: 1 })).toBe(false);
+    expect(check('isTelemetryUnchanged', context, { ...same, flags: TelemetryFlag.CONTACT })).toBe(false);
+    expect(check('isTelemetryUnchanged', context, { ...same, state: PenState.FAULT })).toBe(false);
+    expect(check('isTelemetryUnchanged', context, { ...same, measuredDepthUm: 200 })).toBe(true);
+    expect(check('isDriveTelemetryUnchanged', context, { ...same, measuredDepthUm: 200 })).toBe(false);
+  });
+
   it("S1, S13: telemetryFault names the first fault: the pen's, then the depth, then the setpoint", () => {
     const all = telemetryOf({ faultCode: Fault.MOTOR_STALL, measuredDepthUm: 400, commandedDepthUm: 300 });
     expect(telemetryFault(sessionContext(), all, true)).toBe('penFault');

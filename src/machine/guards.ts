@@ -8,6 +8,7 @@ import {
   edgeOnCurrent,
   exposureBreach,
   isInfoFaulted,
+  isTelemetryUnchanged,
   nextPlanArea,
   penIdentityFrom,
   sessionExposureBreach,
@@ -209,6 +210,13 @@ export const guards = {
   /** Telemetry shows skin contact (edge or not). */
   isTelemetryInContact: ({ event }: GuardArgs) =>
     event.type === 'TELEMETRY' && (event.flags & TelemetryFlag.CONTACT) !== 0,
+
+  /** A telemetry sample that changes no pen reading: taken without an update (no context copy). */
+  isTelemetryUnchanged: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && isTelemetryUnchanged(context, event, false),
+  /** The same with the drive on the current area: no reading changed and no deeper measured depth. */
+  isDriveTelemetryUnchanged: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && isTelemetryUnchanged(context, event, true),
 
   // Pen health (S1, S13)
   /** The sample shows a fault with the drive not on an area: the pen's own, or a depth above the session cap (S1, S13). */

@@ -1,5 +1,14 @@
 // Pure decisions behind the machine's guards and actions: pen identity, session caps, pass and exposure updates.
-import { Fault, PenState, Reason, SKU_MAX_DEPTH_UM, codeName, type Payload, type SkuCode } from '../protocol/index.js';
+import {
+  Fault,
+  PenState,
+  Reason,
+  SKU_MAX_DEPTH_UM,
+  TelemetryFlag,
+  codeName,
+  type Payload,
+  type SkuCode,
+} from '../protocol/index.js';
 import {
   PolicyReason,
   applyContactEdge,
@@ -112,6 +121,26 @@ export function telemetryFault(
   if (event.measuredDepthUm > activeCapUm(context, driveOnArea) + MEASURED_DEPTH_TOLERANCE_UM) return 'overDepth';
   if (driveOnArea && event.commandedDepthUm > (currentProgress(context)?.depthUm ?? 0)) return 'depthAboveCommand';
   return null;
+}
+
+/**
+ * True when a telemetry sample changes nothing the context keeps: the same pen time, stroke count,
+ * state and contact sense, and (`driveOnArea`) no deeper measured depth on the current area.
+ * The machine takes such a sample without an update, so its context is not copied.
+ */
+export function isTelemetryUnchanged(context: ControllerContext, event: TelemetryEvent, driveOnArea: boolean): boolean {
+  const before = context.penReadings;
+  if (
+    Math.max(before.lastPenTimeMs, event.deviceTickMs ?? before.lastPenTimeMs) !== before.lastPenTimeMs ||
+    event.strokeCount !== before.lastStrokeCount ||
+    event.state !== before.penState ||
+    ((event.flags & TelemetryFlag.CONTACT) !== 0) !== before.penContact
+  ) {
+    return false;
+  }
+  if (!driveOnArea) return true;
+  const progress = currentProgress(context);
+  return progress === undefined || event.measuredDepthUm <= progress.maxMeasuredDepthUm;
 }
 
 /**

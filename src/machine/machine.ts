@@ -103,7 +103,11 @@ export const controllerMachine = controllerSetup.createMachine({
       on: {
         ...connectedFailures(false),
         FINISH: operatorEnd('aborted', PolicyReason.OPERATOR_FINISH, false),
-        TELEMETRY: [telemetryFaultToFault(false, false), { actions: 'trackPenReadings' }],
+        TELEMETRY: [
+          telemetryFaultToFault(false, false),
+          { guard: 'isTelemetryUnchanged' },
+          { actions: 'trackPenReadings' },
+        ],
         CONTACT_ON: { actions: 'trackPenReadings' },
         CONTACT_OFF: { actions: 'trackPenReadings' },
         COMMAND_ACKED: { actions: penClamp },
@@ -223,6 +227,7 @@ export const controllerMachine = controllerSetup.createMachine({
                         reenter: true,
                         actions: 'trackPenReadings',
                       },
+                      { guard: 'isTelemetryUnchanged' },
                       { actions: 'trackPenReadings' },
                     ],
                   },
@@ -329,6 +334,7 @@ export const controllerMachine = controllerSetup.createMachine({
                       'recordPassStarted',
                     ],
                   },
+                  { guard: 'isDriveTelemetryUnchanged' },
                   { actions: 'trackDriveReadings' },
                 ],
                 PAUSE: {
@@ -345,7 +351,11 @@ export const controllerMachine = controllerSetup.createMachine({
               on: {
                 ...connectedFailures(true),
                 FINISH: operatorEnd('completed', PolicyReason.OPERATOR_FINISH, true),
-                TELEMETRY: [telemetryFaultToFault(true, true), { actions: 'trackDriveReadings' }],
+                TELEMETRY: [
+                  telemetryFaultToFault(true, true),
+                  { guard: 'isDriveTelemetryUnchanged' },
+                  { actions: 'trackDriveReadings' },
+                ],
                 PAUSE: [
                   ...passEndsAtLimitOrBudget,
                   {
@@ -429,6 +439,7 @@ export const controllerMachine = controllerSetup.createMachine({
                         target: '#selectingArea',
                         actions: ['stopNeedles', 'trackDriveReadings', ...endOpenPass, ...lockForBudget, 'leaveArea'],
                       },
+                      { guard: 'isDriveTelemetryUnchanged' },
                       { actions: 'trackDriveReadings' },
                     ],
                     SELECT_AREA: refuseAreaChange,
@@ -505,6 +516,7 @@ export const controllerMachine = controllerSetup.createMachine({
                     target: '#arming',
                     actions: ['stopNeedles', 'trackDriveReadings', ...stopFor(PolicyReason.PASS_NOT_RESERVED)],
                   },
+                  { guard: 'isDriveTelemetryUnchanged' },
                   { actions: 'trackDriveReadings' },
                 ],
                 PAUSE: {

@@ -27,6 +27,7 @@ import {
   appendNew,
   exposureBreach,
   faultName,
+  isTelemetryUnchanged,
   nextPlanArea,
   penIdentityFrom,
   reasonName,
@@ -55,19 +56,11 @@ export function trackPenReadings(context: ControllerContext, event: ControllerEv
     return { penReadings };
   }
   if (event.type === 'TELEMETRY') {
+    if (isTelemetryUnchanged(context, event, false)) return {};
     const lastPenTimeMs = Math.max(before.lastPenTimeMs, event.deviceTickMs ?? before.lastPenTimeMs);
     const contact = (event.flags & TelemetryFlag.CONTACT) !== 0;
     // A contact first seen in telemetry (its edge lost) starts at this sample, not at an older edge.
     const contactStarts = contact && !before.penContact;
-    if (
-      !contactStarts &&
-      contact === before.penContact &&
-      lastPenTimeMs === before.lastPenTimeMs &&
-      event.strokeCount === before.lastStrokeCount &&
-      event.state === before.penState
-    ) {
-      return {};
-    }
     const penReadings: PenReadings = {
       penContact: contact,
       lastContactAtMs: contactStarts ? lastPenTimeMs : before.lastContactAtMs,
