@@ -21,6 +21,11 @@ export function loadProPlan(): Plan {
 export interface SimSessionRun {
   /** Virtual ms of the whole run (pen boot, connect, session, wind-down) per wall ms. */
   readonly simSpeedFactor: number;
+  /**
+   * Virtual ms per ms of this process's CPU time (process.cpuUsage, user + system) over the same
+   * run: the figure that holds on a shared, loaded host, where wall time also counts other processes.
+   */
+  readonly simCpuSpeedFactor: number;
   readonly virtualMs: number;
   readonly wallMs: number;
   readonly passes: number;
@@ -34,6 +39,7 @@ export interface SimSessionRun {
  */
 export async function measureSimSession(plan: Plan, seed: number): Promise<SimSessionRun> {
   const startMs = performance.now();
+  const cpuStart = process.cpuUsage();
   const simulation = PenSimulation.create({ seed, sku: Sku.PRO });
   const result = await runSimulatedSession({
     input: {
@@ -49,6 +55,7 @@ export async function measureSimSession(plan: Plan, seed: number): Promise<SimSe
     operator: { kind: 'scripted', seed },
   });
   const wallMs = performance.now() - startMs;
+  const cpu = process.cpuUsage(cpuStart);
   const { summary } = result;
   const passes = summary.areas.reduce((sum, area) => sum + area.passes, 0);
   const expected = plan.areas.reduce((sum, area) => sum + area.passes, 0);
@@ -59,6 +66,7 @@ export async function measureSimSession(plan: Plan, seed: number): Promise<SimSe
   }
   return {
     simSpeedFactor: simulation.nowMs / wallMs,
+    simCpuSpeedFactor: simulation.nowMs / ((cpu.user + cpu.system) / 1000),
     virtualMs: simulation.nowMs,
     wallMs,
     passes,

@@ -103,6 +103,20 @@ class ReadCanceledError extends Error {
   readonly canceled = true;
 }
 
+interface ReadResult {
+  readonly buffer: Buffer;
+  readonly bytesRead: number;
+}
+
+/** A host read waiting for device bytes. */
+interface WaitingRead {
+  readonly buffer: Buffer;
+  readonly offset: number;
+  readonly length: number;
+  readonly resolve: (result: ReadResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
 /**
  * A port handle that opens, closes and configures through the mock binding and also tells the
  * device about opens, writes and closes. Device bytes go straight to the host's reads: the mock's
@@ -114,7 +128,7 @@ class ReadCanceledError extends Error {
 class SimulatedPortBinding implements BindingPortInterface, HostPortEnd {
   private readonly pending: Uint8Array[] = [];
   private pendingOffset = 0;
-  private wakeReader: ((error?: Error) => void) | null = null;
+  private waitingRead: WaitingRead | null = null;
   private writeOperation: Promise<void> | null = null;
 
   constructor(
@@ -135,30 +149,36 @@ class SimulatedPortBinding implements BindingPortInterface, HostPortEnd {
   receive(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     this.pending.push(bytes);
-    const wake = this.wakeReader;
-    this.wakeReader = null;
-    wake?.();
+    const waiting = this.waitingRead;
+    if (waiting === null) return;
+    this.waitingRead = null;
+    waiting.resolve(this.take(waiting.buffer, waiting.offset, waiting.length));
   }
 
   async close(): Promise<void> {
     this.attachment.hostClosed(this);
     await this.inner.close();
     this.discardPending();
-    const wake = this.wakeReader;
-    this.wakeReader = null;
-    wake?.(new ReadCanceledError('port is closed'));
+    const waiting = this.waitingRead;
+    this.waitingRead = null;
+    waiting?.reject(new ReadCanceledError('port is closed'));
   }
 
-  async read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
-    if (!this.inner.isOpen) throw new Error('Port is not open');
-    while (this.pending.length === 0) {
-      await new Promise<void>((resolve, reject) => {
-        this.wakeReader = (error) => (error === undefined ? resolve() : reject(error));
-      });
-    }
+  /** NOTE: a plain function, not `async`: a read that finds bytes settles at once, a waiting one when they come. */
+  read(buffer: Buffer, offset: number, length: number): Promise<ReadResult> {
+    if (!this.inner.isOpen) return Promise.reject(new Error('Port is not open'));
+    if (this.pending.length > 0) return Promise.resolve(this.take(buffer, offset, length));
+    return new Promise<ReadResult>((resolve, reject) => {
+      this.waitingRead = { buffer, offset, length, resolve, reject };
+    });
+  }
+
+  /** Copies up to `length` (and maxReadBytes) pending bytes of the oldest chunk into `buffer` at `offset`. */
+  private take(buffer: Buffer, offset: number, length: number): ReadResult {
     const chunk = this.pending[0] as Uint8Array;
     const bytesRead = Math.min(length, this.attachment.maxReadBytes, chunk.length - this.pendingOffset);
-    buffer.set(chunk.subarray(this.pendingOffset, this.pendingOffset + bytesRead), offset);
+    if (this.pendingOffset === 0 && bytesRead === chunk.length) buffer.set(chunk, offset);
+    else buffer.set(chunk.subarray(this.pendingOffset, this.pendingOffset + bytesRead), offset);
     this.pendingOffset += bytesRead;
     if (this.pendingOffset === chunk.length) {
       this.pending.shift();

@@ -5,7 +5,7 @@ import { MAX_AREA_ATTEMPTS, applyContactEdge, createPassCounter } from '../polic
 import { NO_PEN_READINGS, createInitialContext, type ControllerContext } from './context.js';
 import type { ControllerEvent, ControllerInput } from './events.js';
 import { guards, type GuardName } from './guards.js';
-import { penIdentityFrom, sessionSettings } from './logic.js';
+import { penIdentityFrom, sessionSettings, telemetryFault } from './logic.js';
 import { unlockDecision } from './admission.js';
 import {
   FACTS_NOW_MS,
@@ -403,26 +403,53 @@ describe('pass guards (S5)', () => {
 });
 
 describe('telemetry guards (S1)', () => {
-  it('isMeasuredDepthAboveAreaCap beyond cap + 50 um', () => {
+  it('S1: hasDriveTelemetryFault beyond the area cap + 50 um', () => {
     const context = sessionContext();
-    expect(check('isMeasuredDepthAboveAreaCap', context, telemetryOf({ measuredDepthUm: 300 }))).toBe(false);
-    expect(check('isMeasuredDepthAboveAreaCap', context, telemetryOf({ measuredDepthUm: 301 }))).toBe(true);
+    expect(check('hasDriveTelemetryFault', context, telemetryOf({ measuredDepthUm: 300 }))).toBe(false);
+    expect(check('hasDriveTelemetryFault', context, telemetryOf({ measuredDepthUm: 301 }))).toBe(true);
     const cheeks = { ...context, currentArea: 'cheeks' as const };
-    expect(check('isMeasuredDepthAboveAreaCap', cheeks, telemetryOf({ measuredDepthUm: 251 }))).toBe(true);
+    expect(check('hasDriveTelemetryFault', cheeks, telemetryOf({ measuredDepthUm: 251 }))).toBe(true);
   });
 
-  it('isMeasuredDepthAboveSessionCap uses the session cap (home: 250)', () => {
-    expect(check('isMeasuredDepthAboveSessionCap', sessionContext(), telemetryOf({ measuredDepthUm: 301 }))).toBe(true);
-    expect(check('isMeasuredDepthAboveSessionCap', sessionContext(), telemetryOf({ measuredDepthUm: 290 }))).toBe(
-      false,
-    );
+  it('S1: hasTelemetryFault uses the session cap (home: 250)', () => {
+    expect(check('hasTelemetryFault', sessionContext(), telemetryOf({ measuredDepthUm: 301 }))).toBe(true);
+    expect(check('hasTelemetryFault', sessionContext(), telemetryOf({ measuredDepthUm: 290 }))).toBe(false);
   });
 
-  it('isPenDepthAboveCommand and isTelemetryFaulted', () => {
-    expect(check('isPenDepthAboveCommand', sessionContext(), telemetryOf({ commandedDepthUm: 300 }))).toBe(true);
-    expect(check('isPenDepthAboveCommand', sessionContext(), telemetryOf({ commandedDepthUm: 250 }))).toBe(false);
-    expect(check('isTelemetryFaulted', sessionContext(), telemetryOf({ faultCode: Fault.MOTOR_STALL }))).toBe(true);
-    expect(check('isTelemetryFaulted', sessionContext(), telemetryOf({ state: PenState.FAULT }))).toBe(true);
-    expect(check('isTelemetryFaulted', sessionContext(), telemetryOf())).toBe(false);
+  it('S1: a setpoint above the commanded depth is a fault only with the drive on the area', () => {
+    expect(check('hasDriveTelemetryFault', sessionContext(), telemetryOf({ commandedDepthUm: 300 }))).toBe(true);
+    expect(check('hasDriveTelemetryFault', sessionContext(), telemetryOf({ commandedDepthUm: 250 }))).toBe(false);
+    expect(check('hasTelemetryFault', sessionContext(), telemetryOf({ commandedDepthUm: 300 }))).toBe(false);
+  });
+
+  it('S13: a fault the pen reports in telemetry, on an area or not', () => {
+    for (const name of ['hasTelemetryFault', 'hasDriveTelemetryFault'] as const) {
+      expect(check(name, sessionContext(), telemetryOf({ faultCode: Fault.MOTOR_STALL }))).toBe(true);
+      expect(check(name, sessionContext(), telemetryOf({ state: PenState.FAULT }))).toBe(true);
+      expect(check(name, sessionContext(), telemetryOf())).toBe(false);
+    }
+  });
+
+  it('a sample that changes no reading is unchanged; a deeper depth is a change only with the drive on the area', () => {
+    const context = sessionContext();
+    const same = telemetryOf({ state: context.penReadings.penState });
+    expect(check('isTelemetryUnchanged', context, same)).toBe(true);
+    expect(check('isDriveTelemetryUnchanged', context, same)).toBe(true);
+    expect(check('isTelemetryUnchanged', context, { ...same, deviceTickMs: 20 })).toBe(false);
+    expect(check('isTelemetryUnchanged', context, { ...same, strokeCount: 1 })).toBe(false);
+    expect(check('isTelemetryUnchanged', context, { ...same, flags: TelemetryFlag.CONTACT })).toBe(false);
+    expect(check('isTelemetryUnchanged', context, { ...same, state: PenState.FAULT })).toBe(false);
+    expect(check('isTelemetryUnchanged', context, { ...same, measuredDepthUm: 200 })).toBe(true);
+    expect(check('isDriveTelemetryUnchanged', context, { ...same, measuredDepthUm: 200 })).toBe(false);
+  });
+
+  it("S1, S13: telemetryFault names the first fault: the pen's, then the depth, then the setpoint", () => {
+    const all = telemetryOf({ faultCode: Fault.MOTOR_STALL, measuredDepthUm: 400, commandedDepthUm: 300 });
+    expect(telemetryFault(sessionContext(), all, true)).toBe('penFault');
+    const deep = telemetryOf({ measuredDepthUm: 400, commandedDepthUm: 300 });
+    expect(telemetryFault(sessionContext(), deep, true)).toBe('overDepth');
+    const setpoint = telemetryOf({ commandedDepthUm: 300 });
+    expect(telemetryFault(sessionContext(), setpoint, true)).toBe('depthAboveCommand');
+    expect(telemetryFault(sessionContext(), telemetryOf(), true)).toBeNull();
   });
 });

@@ -5,15 +5,15 @@ import { admissionDecision, unlockDecision } from './admission.js';
 import { currentProgress, progressOf, type ControllerContext } from './context.js';
 import type { ControllerEvent } from './events.js';
 import {
-  MEASURED_DEPTH_TOLERANCE_UM,
-  activeCapUm,
   edgeOnCurrent,
   exposureBreach,
   isInfoFaulted,
+  isTelemetryUnchanged,
   nextPlanArea,
   penIdentityFrom,
   sessionExposureBreach,
   telemetryEdge,
+  telemetryFault,
   withCounter,
 } from './logic.js';
 
@@ -211,18 +211,20 @@ export const guards = {
   isTelemetryInContact: ({ event }: GuardArgs) =>
     event.type === 'TELEMETRY' && (event.flags & TelemetryFlag.CONTACT) !== 0,
 
+  /** A telemetry sample that changes no pen reading: taken without an update (no context copy). */
+  isTelemetryUnchanged: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && isTelemetryUnchanged(context, event, false),
+  /** The same with the drive on the current area: no reading changed and no deeper measured depth. */
+  isDriveTelemetryUnchanged: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && isTelemetryUnchanged(context, event, true),
+
   // Pen health (S1, S13)
-  isTelemetryFaulted: ({ event }: GuardArgs) =>
-    event.type === 'TELEMETRY' && (event.faultCode !== 0 || event.state === PenState.FAULT),
-  /** Measured depth above the session cap + tolerance, drive not on an area (S1). */
-  isMeasuredDepthAboveSessionCap: ({ context, event }: GuardArgs) =>
-    event.type === 'TELEMETRY' && event.measuredDepthUm > activeCapUm(context, false) + MEASURED_DEPTH_TOLERANCE_UM,
-  /** Measured depth above the current area's cap + tolerance while the drive runs on it (S1). */
-  isMeasuredDepthAboveAreaCap: ({ context, event }: GuardArgs) =>
-    event.type === 'TELEMETRY' && event.measuredDepthUm > activeCapUm(context, true) + MEASURED_DEPTH_TOLERANCE_UM,
-  /** The pen reports a deeper setpoint than the current area's commanded depth (S1). */
-  isPenDepthAboveCommand: ({ context, event }: GuardArgs) =>
-    event.type === 'TELEMETRY' && event.commandedDepthUm > (currentProgress(context)?.depthUm ?? 0),
+  /** The sample shows a fault with the drive not on an area: the pen's own, or a depth above the session cap (S1, S13). */
+  hasTelemetryFault: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && telemetryFault(context, event, false) !== null,
+  /** The sample shows a fault while the drive runs on the current area: the pen's, its cap, its commanded depth (S1, S13). */
+  hasDriveTelemetryFault: ({ context, event }: GuardArgs) =>
+    event.type === 'TELEMETRY' && telemetryFault(context, event, true) !== null,
 };
 
 export type GuardName = keyof typeof guards;

@@ -1,5 +1,14 @@
 // Pure decisions behind the machine's guards and actions: pen identity, session caps, pass and exposure updates.
-import { Fault, PenState, Reason, SKU_MAX_DEPTH_UM, codeName, type Payload, type SkuCode } from '../protocol/index.js';
+import {
+  Fault,
+  PenState,
+  Reason,
+  SKU_MAX_DEPTH_UM,
+  TelemetryFlag,
+  codeName,
+  type Payload,
+  type SkuCode,
+} from '../protocol/index.js';
 import {
   PolicyReason,
   applyContactEdge,
@@ -29,8 +38,10 @@ import {
 } from './context.js';
 import type { ReasonEntry, TelemetryEvent } from './events.js';
 
+import { OVER_DEPTH_MARGIN_UM } from '../limits/index.js';
+
 /** NOTE: measured depth above the active cap by more than this is a latched fault (the limits table, S1). */
-export { OVER_DEPTH_MARGIN_UM as MEASURED_DEPTH_TOLERANCE_UM } from '../limits/index.js';
+export const MEASURED_DEPTH_TOLERANCE_UM = OVER_DEPTH_MARGIN_UM;
 
 const CLAMP_REASON = {
   sku: PolicyReason.DEPTH_CLAMPED_TO_SKU_CAP,
@@ -91,6 +102,45 @@ export function sessionCapUm(context: ControllerContext): number {
 export function activeCapUm(context: ControllerContext, driveOnArea: boolean): number {
   const progress = currentProgress(context);
   return driveOnArea && progress !== undefined ? progress.capUm : sessionCapUm(context);
+}
+
+/** What is wrong with a telemetry sample, in the order it is checked (S1, S13). */
+export type TelemetryFault = 'penFault' | 'overDepth' | 'depthAboveCommand';
+
+/**
+ * The first fault a telemetry sample shows, or null: a fault the pen reports, then a measured depth
+ * above the active cap + tolerance, then (drive on the current area) a pen setpoint deeper than the
+ * area's commanded depth. One pure check per sample: the machine's one guard and its note both use it.
+ */
+export function telemetryFault(
+  context: ControllerContext,
+  event: TelemetryEvent,
+  driveOnArea: boolean,
+): TelemetryFault | null {
+  if (event.faultCode !== 0 || event.state === PenState.FAULT) return 'penFault';
+  if (event.measuredDepthUm > activeCapUm(context, driveOnArea) + MEASURED_DEPTH_TOLERANCE_UM) return 'overDepth';
+  if (driveOnArea && event.commandedDepthUm > (currentProgress(context)?.depthUm ?? 0)) return 'depthAboveCommand';
+  return null;
+}
+
+/**
+ * True when a telemetry sample changes nothing the context keeps: the same pen time, stroke count,
+ * state and contact sense, and (`driveOnArea`) no deeper measured depth on the current area.
+ * The machine takes such a sample without an update, so its context is not copied.
+ */
+export function isTelemetryUnchanged(context: ControllerContext, event: TelemetryEvent, driveOnArea: boolean): boolean {
+  const before = context.penReadings;
+  if (
+    Math.max(before.lastPenTimeMs, event.deviceTickMs ?? before.lastPenTimeMs) !== before.lastPenTimeMs ||
+    event.strokeCount !== before.lastStrokeCount ||
+    event.state !== before.penState ||
+    ((event.flags & TelemetryFlag.CONTACT) !== 0) !== before.penContact
+  ) {
+    return false;
+  }
+  if (!driveOnArea) return true;
+  const progress = currentProgress(context);
+  return progress === undefined || event.measuredDepthUm <= progress.maxMeasuredDepthUm;
 }
 
 /**

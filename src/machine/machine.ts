@@ -7,11 +7,9 @@ import {
   abortFor,
   changeAreaWhileArmed,
   connectedFailures,
-  driveTelemetryFaults,
   emergencyEnd,
   endOpenPass,
   endWith,
-  idleTelemetryFaults,
   lockAtLimit,
   lockForBudget,
   operatorEnd,
@@ -22,6 +20,7 @@ import {
   refuseFor,
   refuseWhen,
   stopFor,
+  telemetryFaultToFault,
   toFault,
 } from './transitions.js';
 
@@ -104,7 +103,11 @@ export const controllerMachine = controllerSetup.createMachine({
       on: {
         ...connectedFailures(false),
         FINISH: operatorEnd('aborted', PolicyReason.OPERATOR_FINISH, false),
-        TELEMETRY: [...idleTelemetryFaults, { actions: 'trackPenReadings' }],
+        TELEMETRY: [
+          telemetryFaultToFault(false, false),
+          { guard: 'isTelemetryUnchanged' },
+          { actions: 'trackPenReadings' },
+        ],
         CONTACT_ON: { actions: 'trackPenReadings' },
         CONTACT_OFF: { actions: 'trackPenReadings' },
         COMMAND_ACKED: { actions: penClamp },
@@ -217,13 +220,14 @@ export const controllerMachine = controllerSetup.createMachine({
                     CONTACT_OFF: { target: 'delaying', reenter: true, actions: 'trackPenReadings' },
                     // NOTE: a contact change only telemetry shows restarts the dwell too (its EVENT_CONTACT lost).
                     TELEMETRY: [
-                      ...idleTelemetryFaults,
+                      telemetryFaultToFault(false, false),
                       {
                         guard: 'isTelemetryContactChange',
                         target: 'delaying',
                         reenter: true,
                         actions: 'trackPenReadings',
                       },
+                      { guard: 'isTelemetryUnchanged' },
                       { actions: 'trackPenReadings' },
                     ],
                   },
@@ -320,7 +324,7 @@ export const controllerMachine = controllerSetup.createMachine({
                   { actions: 'trackPenReadings' },
                 ],
                 TELEMETRY: [
-                  ...driveTelemetryFaults(false),
+                  telemetryFaultToFault(true, false),
                   {
                     guard: 'hasTelemetryContact',
                     target: '#treating',
@@ -330,6 +334,7 @@ export const controllerMachine = controllerSetup.createMachine({
                       'recordPassStarted',
                     ],
                   },
+                  { guard: 'isDriveTelemetryUnchanged' },
                   { actions: 'trackDriveReadings' },
                 ],
                 PAUSE: {
@@ -346,7 +351,11 @@ export const controllerMachine = controllerSetup.createMachine({
               on: {
                 ...connectedFailures(true),
                 FINISH: operatorEnd('completed', PolicyReason.OPERATOR_FINISH, true),
-                TELEMETRY: [...driveTelemetryFaults(true), { actions: 'trackDriveReadings' }],
+                TELEMETRY: [
+                  telemetryFaultToFault(true, true),
+                  { guard: 'isDriveTelemetryUnchanged' },
+                  { actions: 'trackDriveReadings' },
+                ],
                 PAUSE: [
                   ...passEndsAtLimitOrBudget,
                   {
@@ -424,12 +433,13 @@ export const controllerMachine = controllerSetup.createMachine({
                       { actions: 'trackPenReadings' },
                     ],
                     TELEMETRY: [
-                      ...driveTelemetryFaults(true),
+                      telemetryFaultToFault(true, true),
                       {
                         guard: 'isExposureReachedLive',
                         target: '#selectingArea',
                         actions: ['stopNeedles', 'trackDriveReadings', ...endOpenPass, ...lockForBudget, 'leaveArea'],
                       },
+                      { guard: 'isDriveTelemetryUnchanged' },
                       { actions: 'trackDriveReadings' },
                     ],
                     SELECT_AREA: refuseAreaChange,
@@ -500,12 +510,13 @@ export const controllerMachine = controllerSetup.createMachine({
                   actions: ['stopNeedles', 'trackPenReadings', ...stopFor(PolicyReason.PASS_NOT_RESERVED)],
                 },
                 TELEMETRY: [
-                  ...driveTelemetryFaults(false),
+                  telemetryFaultToFault(true, false),
                   {
                     guard: 'isTelemetryInContact',
                     target: '#arming',
                     actions: ['stopNeedles', 'trackDriveReadings', ...stopFor(PolicyReason.PASS_NOT_RESERVED)],
                   },
+                  { guard: 'isDriveTelemetryUnchanged' },
                   { actions: 'trackDriveReadings' },
                 ],
                 PAUSE: {

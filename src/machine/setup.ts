@@ -39,14 +39,8 @@ export const controllerSetup = setup({
     grantUnlock: assign(({ context, event }: Args) => update.grantUnlock(context, event)),
     noteProfileRefusals: assign(({ context }: Args) => update.noteProfileRefusals(context)),
     beginSession: assign(({ context }: Args) => update.beginSession(context)),
-    trackPenReadings: enqueueActions(({ context, event, enqueue }) => {
-      const patch = update.trackPenReadings(context, event);
-      if (Object.keys(patch).length > 0) enqueue.assign(patch);
-    }),
-    trackDriveReadings: enqueueActions(({ context, event, enqueue }) => {
-      const patch = update.trackDriveReadings(context, event);
-      if (Object.keys(patch).length > 0) enqueue.assign(patch);
-    }),
+    trackPenReadings: assign(({ context, event }: Args) => update.trackPenReadings(context, event)),
+    trackDriveReadings: assign(({ context, event }: Args) => update.trackDriveReadings(context, event)),
     chooseArea: assign(({ context, event }: Args) =>
       update.chooseArea(context, event.type === 'SELECT_AREA' ? event.area : context.currentArea),
     ),
@@ -94,13 +88,8 @@ export const controllerSetup = setup({
         'cartridge removed: the session ends for this cartridge',
       ),
     ),
-    noteOverDepth: assign(({ context, event }: Args, params: { driveOnArea: boolean }) =>
-      update.addFault(
-        context,
-        Fault.OVER_DEPTH,
-        PolicyReason.MEASURED_DEPTH_ABOVE_CAP,
-        update.overDepthDetail(context, event, params.driveOnArea),
-      ),
+    noteTelemetryFault: assign(({ context, event }: Args, params: { driveOnArea: boolean }) =>
+      update.noteTelemetryFault(context, event, params.driveOnArea),
     ),
     notePenDepthAboveCommand: assign(({ context, event }: Args) =>
       update.addFault(

@@ -103,31 +103,21 @@ export const penStopWhileDriving = (inPass: boolean) => [
   toFault('notePenStopped', inPass),
 ];
 
-/** Telemetry checks while the drive runs on the current area (S1); `inPass` also ends the open pass. */
-export const driveTelemetryFaults = (inPass: boolean) => [
-  toFault('notePenFault', inPass, 'isTelemetryFaulted'),
-  {
-    guard: 'isMeasuredDepthAboveAreaCap' as const,
-    target: '#fault',
-    actions: [
-      'stopNeedles',
-      { type: 'noteOverDepth', params: { driveOnArea: true } },
-      'recordFault',
-      ...(inPass ? endOpenPass : ([] as const)),
-    ] as const,
-  },
-  toFault('notePenDepthAboveCommand', inPass, 'isPenDepthAboveCommand'),
-];
-
-/** Telemetry with the drive not on an area: a fault or a depth beyond the session cap ends in #fault (S1, S13). */
-export const idleTelemetryFaults = [
-  toFault('notePenFault', false, 'isTelemetryFaulted'),
-  {
-    guard: 'isMeasuredDepthAboveSessionCap' as const,
-    target: '#fault',
-    actions: ['stopNeedles', { type: 'noteOverDepth', params: { driveOnArea: false } }, 'recordFault'] as const,
-  },
-];
+/**
+ * Telemetry that shows a fault ends in #fault (S1, S13): one guard checks the sample once
+ * (telemetryFault). `driveOnArea`: the drive runs on the current area (its cap and commanded depth
+ * apply, else the session cap); `inPass` also ends the open pass.
+ */
+export const telemetryFaultToFault = (driveOnArea: boolean, inPass: boolean) => ({
+  guard: driveOnArea ? ('hasDriveTelemetryFault' as const) : ('hasTelemetryFault' as const),
+  target: '#fault',
+  actions: [
+    'stopNeedles',
+    { type: 'noteTelemetryFault', params: { driveOnArea } },
+    'recordFault',
+    ...(inPass ? endOpenPass : ([] as const)),
+  ] as const,
+});
 
 /** The clamp note of an ACK, kept and recorded when it has one (S8). */
 export const penClamp = ['notePenClamp', 'recordPenClamp'] as const;

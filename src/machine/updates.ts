@@ -1,5 +1,5 @@
 // Pure context updates behind the machine's named assign actions: each returns the changed fields only.
-import { TelemetryFlag } from '../protocol/index.js';
+import { Fault, TelemetryFlag } from '../protocol/index.js';
 import {
   PolicyReason,
   applyContactEdge,
@@ -27,11 +27,13 @@ import {
   appendNew,
   exposureBreach,
   faultName,
+  isTelemetryUnchanged,
   nextPlanArea,
   penIdentityFrom,
   reasonName,
   sessionSettings,
   telemetryEdge,
+  telemetryFault,
   withCounter,
 } from './logic.js';
 import { MAX_AREA_ATTEMPTS } from '../policy/index.js';
@@ -54,19 +56,11 @@ export function trackPenReadings(context: ControllerContext, event: ControllerEv
     return { penReadings };
   }
   if (event.type === 'TELEMETRY') {
+    if (isTelemetryUnchanged(context, event, false)) return {};
     const lastPenTimeMs = Math.max(before.lastPenTimeMs, event.deviceTickMs ?? before.lastPenTimeMs);
     const contact = (event.flags & TelemetryFlag.CONTACT) !== 0;
     // A contact first seen in telemetry (its edge lost) starts at this sample, not at an older edge.
     const contactStarts = contact && !before.penContact;
-    if (
-      !contactStarts &&
-      contact === before.penContact &&
-      lastPenTimeMs === before.lastPenTimeMs &&
-      event.strokeCount === before.lastStrokeCount &&
-      event.state === before.penState
-    ) {
-      return {};
-    }
     const penReadings: PenReadings = {
       penContact: contact,
       lastContactAtMs: contactStarts ? lastPenTimeMs : before.lastContactAtMs,
@@ -261,6 +255,31 @@ export function penFaultDetail(event: ControllerEvent): string {
 export function overDepthDetail(context: ControllerContext, event: ControllerEvent, driveOnArea: boolean): string {
   const measured = event.type === 'TELEMETRY' ? event.measuredDepthUm : 0;
   return `measured ${measured} um > cap ${activeCapUm(context, driveOnArea)} + ${MEASURED_DEPTH_TOLERANCE_UM} um`;
+}
+
+/** Notes the fault a telemetry sample shows (telemetryFault): the pen's, an over-depth or a deeper setpoint (S1, S13). */
+export function noteTelemetryFault(context: ControllerContext, event: ControllerEvent, driveOnArea: boolean): Patch {
+  if (event.type !== 'TELEMETRY') return {};
+  switch (telemetryFault(context, event, driveOnArea)) {
+    case 'penFault':
+      return addFault(context, penFaultCode(event), PolicyReason.PEN_FAULT, penFaultDetail(event));
+    case 'overDepth':
+      return addFault(
+        context,
+        Fault.OVER_DEPTH,
+        PolicyReason.MEASURED_DEPTH_ABOVE_CAP,
+        overDepthDetail(context, event, driveOnArea),
+      );
+    case 'depthAboveCommand':
+      return addFault(
+        context,
+        Fault.NONE,
+        PolicyReason.PEN_DEPTH_ABOVE_COMMAND,
+        'pen setpoint above the commanded depth',
+      );
+    case null:
+      return {};
+  }
 }
 
 /** The edge to count: the event's own, a telemetry-inferred contact, or the contact sensed before arming. */

@@ -198,6 +198,8 @@ export class CommandWindow {
     this.recentIndex = (this.recentIndex + 1) % this.recentAnswered.length;
     if (entry.seq === this.goBackSeq) this.goBackSeq = -1;
     while (this.inFlight[0]?.answered === true) this.inFlight.shift();
+    // NOTE: nothing left to resend: the timer would only find that out when it fires (one per command).
+    if (this.inFlight.length === 0) this.clearTimer();
     entry.sink.resolve(result);
     this.pump();
   }

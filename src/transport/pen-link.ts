@@ -60,6 +60,29 @@ interface HelloInProgress {
 }
 
 /**
+ * Passes a command's answer on, then ends the link when the pen answers NOT_CONNECTED or
+ * PROTOCOL_UNSUPPORTED after the handshake: the pen lost the session (a reboot). A class, so a
+ * command allocates no closures.
+ */
+class SessionLossWatch implements CommandSink {
+  constructor(
+    private readonly sink: CommandSink,
+    private readonly onLost: () => void,
+  ) {}
+
+  resolve(result: CommandResult): void {
+    this.sink.resolve(result);
+    if (!result.ok && (result.reason === Reason.NOT_CONNECTED || result.reason === Reason.PROTOCOL_UNSUPPORTED)) {
+      this.onLost();
+    }
+  }
+
+  reject(error: Error): void {
+    this.sink.reject(error);
+  }
+}
+
+/**
  * One link session with one pen over an opened port. All time comes from the injected clock.
  * NOTE: every write checks `isOpen` first; a port found closed, a port 'close' or 'error', an
  * exhausted retry, or a silent peer while heartbeating makes the link dead: nothing is written
@@ -244,17 +267,10 @@ export class PenLink {
   private submit(type: number, encode: (seq: number) => Uint8Array, sink: CommandSink): void {
     if (this.deadCause !== null) return sink.reject(deadLinkError(this.deadCause));
     if (!this.connected) return sink.reject(new LinkError('NOT_CONNECTED'));
-    this.window.submit(type, encode, {
-      resolve: (result) => {
-        sink.resolve(result);
-        // NOTE: NOT_CONNECTED (or PROTOCOL_UNSUPPORTED) after the handshake: the pen lost the session (a reboot).
-        if (!result.ok && (result.reason === Reason.NOT_CONNECTED || result.reason === Reason.PROTOCOL_UNSUPPORTED)) {
-          this.die('SESSION_LOST', true);
-        }
-      },
-      reject: sink.reject,
-    });
+    this.window.submit(type, encode, new SessionLossWatch(sink, this.onSessionLost));
   }
+
+  private readonly onSessionLost = (): void => this.die('SESSION_LOST', true);
 
   private sendHello(): void {
     const hello = this.handshake;

@@ -163,11 +163,13 @@ export class SessionRunner {
 
   private dispatch(event: ControllerEvent): void {
     if (this.actor.getSnapshot().status !== 'active') return;
-    try {
-      for (const listener of this.eventListeners) listener(event);
-    } catch (error) {
-      this.failSafe(error);
-      return;
+    if (this.eventListeners.size > 0) {
+      try {
+        for (const listener of this.eventListeners) listener(event);
+      } catch (error) {
+        this.failSafe(error);
+        return;
+      }
     }
     const eventId = ++this.eventId;
     this.effects = [];

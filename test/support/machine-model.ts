@@ -138,6 +138,12 @@ export function modelEvents(
       { type: 'CONTACT_OFF', atMs: atMs + 400, strokeCount: strokes + 40 },
       { type: 'PASS_DEBOUNCE_ELAPSED' },
       telemetry({}),
+      // The readings as they are (a sample that changes nothing: taken without an update).
+      telemetry({
+        state: context.penReadings.penState,
+        flags: context.penReadings.penContact ? TelemetryFlag.CONTACT : 0,
+        measuredDepthUm: Math.min(depthUm, current?.maxMeasuredDepthUm ?? depthUm),
+      }),
       telemetry({ flags: TelemetryFlag.CONTACT, strokeCount: strokes + 30 }),
       telemetry({ commandedDepthUm: depthUm + 50 }),
     ];
