@@ -9,8 +9,9 @@ import { defineConfig } from 'vitest/config';
 const REAL_TIME = ['test/pty/**/*.test.ts', 'test/desktop/page.test.ts', 'test/desktop/pen-only.test.ts'];
 
 /**
- * NOTE: the loaded-host test does not yet pass 20/20 on a 2-core machine (docs/decisions/0008): it
- * runs outside `npm test`, by `npm run test:load` (MNPEN_LOAD_TESTS=1), 20 runs in a row.
+ * NOTE: the loaded-host test's margin depends on what else the machine runs (docs/decisions/0008:
+ * 20/20 alone, 12/20 beside another run): it runs outside `npm test`, by `npm run test:load`
+ * (MNPEN_LOAD_TESTS=1), 20 runs in a row.
  */
 const LOAD_TESTS = ['test/pty/loaded-host.test.ts'];
 const withLoadTests = process.env.MNPEN_LOAD_TESTS === '1';
