@@ -1,8 +1,9 @@
 // One simulated station of perf/records-fleet.ts: sessions for a virtual span on a shared PostgreSQL, as the controller records them; prints its tallies as one JSON line.
 import { createInterface } from 'node:readline';
-import { checkSessionAllowed, DEFAULT_TREATMENT_CONFIG, parsePlan } from '../src/policy/index.js';
+import { DEFAULT_TREATMENT_CONFIG, parsePlan } from '../src/policy/index.js';
 import { openRecords, StoreError } from '../src/store/index.js';
 import { StoreSessionRecords } from '../src/wiring/store-records.js';
+import { stationAdmission } from '../test/support/station-rules.js';
 
 /** What the parent passes as argv[2] (JSON). */
 export interface StationOptions {
@@ -88,20 +89,7 @@ function attempt(session: number): void {
   }
   const { sessionId } = outcome.claim;
   const facts = records.admissionFacts(sessionId, cartridgeId);
-  const decision = checkSessionAllowed({
-    mode: 'home',
-    nowMs: facts.nowMs,
-    client: facts.client ?? { birthYear: Number.NaN, screening: null },
-    areas: [...AREAS],
-    lastSessionByArea: facts.lastSessionByArea,
-    patchTest: facts.patchTest,
-    isPatchTestSession: false,
-    cartridgeId,
-    cartridgeSeenBefore: facts.cartridgeSeenBefore,
-    batteryPercent: 100,
-    plannedDurationS: 60,
-    config: DEFAULT_TREATMENT_CONFIG,
-  });
+  const decision = stationAdmission(facts, AREAS, cartridgeId);
   if (!decision.allowed) {
     for (const code of new Set(decision.refusals.map((refusal) => refusal.reason))) refuse(code);
     store.endSession(sessionId, 'refused');

@@ -78,7 +78,6 @@ export class ControllerDesk implements DeskHandler {
   private sessions = 0;
   private deskMs = 0;
   /** The simulated wall clock after the last session (ms since epoch): the next one starts no earlier. */
-  private nextWallMs = 0;
   private readonly sku: 'home' | 'pro';
   private readonly serialNumber: number;
   private readonly injectionIds = counter();
@@ -230,9 +229,6 @@ export class ControllerDesk implements DeskHandler {
     this.run = run;
     const { options } = this;
     const startMs = this.deskMs + SESSION_GAP_MS;
-    // NOTE: a session's records run on its simulated wall clock (start + virtual time), ahead of the real one at 10x
-    // or max: the next session starts after it, or its own records would refuse it (CLOCK_BEHIND_RECORDS).
-    const atMs = Math.max(Date.now(), this.nextWallMs);
     const observer = {
       transmitted: (bytes: Uint8Array, atMs: number) => this.feed.record(bytes, atMs, 'toHost'),
       received: (bytes: Uint8Array, atMs: number) => this.feed.record(bytes, atMs, 'toPen'),
@@ -244,7 +240,6 @@ export class ControllerDesk implements DeskHandler {
       pen: {
         kind: 'sim',
         seed: options.seed,
-        atMs,
         ...(options.cartridgeId === undefined ? {} : { cartridgeId: options.cartridgeId }),
         drive: {
           createSimulation: (simulationOptions) => {
@@ -260,7 +255,6 @@ export class ControllerDesk implements DeskHandler {
       },
     }).then(
       (report) => {
-        this.nextWallMs = atMs + ((run.desk?.nowMs ?? startMs) - startMs) + SESSION_GAP_MS;
         this.ended(run, report);
       },
       (error: unknown) => this.notStarted(run, error),

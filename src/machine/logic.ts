@@ -1,4 +1,5 @@
 // Pure decisions behind the machine's guards and actions: pen identity, session caps, pass and exposure updates.
+import { OVER_DEPTH_MARGIN_UM } from '../limits/index.js';
 import {
   Fault,
   PenState,
@@ -37,8 +38,6 @@ import {
   type PenIdentity,
 } from './context.js';
 import type { ReasonEntry, TelemetryEvent } from './events.js';
-
-import { OVER_DEPTH_MARGIN_UM } from '../limits/index.js';
 
 /** NOTE: measured depth above the active cap by more than this is a latched fault (the limits table, S1). */
 export const MEASURED_DEPTH_TOLERANCE_UM = OVER_DEPTH_MARGIN_UM;

@@ -109,8 +109,8 @@ export class SessionRunner {
   }
 
   /**
-   * Calls `listener` with every event the machine is about to take (the bench reads the pen's
-   * telemetry here). It only observes; a listener that throws never reaches the caller: the fail-safe acts.
+   * Calls `listener` with every event the machine took, once it has reacted (the bench reads the
+   * pen's telemetry here). It only observes; a listener that throws never reaches the caller: the fail-safe acts.
    */
   onEvent(listener: (event: ControllerEvent) => void): () => void {
     this.eventListeners.add(listener);
@@ -163,23 +163,18 @@ export class SessionRunner {
 
   private dispatch(event: ControllerEvent): void {
     if (this.actor.getSnapshot().status !== 'active') return;
-    if (this.eventListeners.size > 0) {
-      try {
-        for (const listener of this.eventListeners) listener(event);
-      } catch (error) {
-        this.failSafe(error);
-        return;
-      }
-    }
     const eventId = ++this.eventId;
     this.effects = [];
     this.actor.send(event);
     const effects = this.effects;
-    // NOTE: telemetry that changes nothing writes nothing: it is not a decision (and arrives at 50 Hz).
-    if (event.type === 'TELEMETRY' && effects.length === 0) return;
     try {
-      for (const effect of effects) this.carryOut(effect);
-      this.enqueueBatch(event, eventId, effects);
+      // NOTE: telemetry that changes nothing writes nothing: it is not a decision (and arrives at 50 Hz).
+      if (event.type !== 'TELEMETRY' || effects.length > 0) {
+        for (const effect of effects) this.carryOut(effect);
+        this.enqueueBatch(event, eventId, effects);
+      }
+      // NOTE: observers see the event after the machine reacted and its STOP is on the wire: never ahead of a decision.
+      if (this.eventListeners.size > 0) for (const listener of this.eventListeners) listener(event);
     } catch (error) {
       this.failSafe(error);
     }

@@ -4,44 +4,12 @@ import type { Screening } from '../../src/policy/index.js';
 import { openRecords } from '../../src/store/index.js';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.js';
 import { screening } from '../support/cli.js';
-import { JsonChild, type Reply } from '../support/store-children.js';
+import { claimTrial, JsonChild, type ClaimTally } from '../support/store-children.js';
 import { describeWithPrograms } from '../support/system-programs.js';
 
 const TRIALS = Number(process.env.MNPEN_STATION_TRIALS ?? 5);
 const STATIONS = [2, 8, 32];
 const HOUR_MS = 3_600_000;
-
-interface Tally {
-  won: number;
-  refused: Record<string, number>;
-  internal: string[];
-}
-
-/** One trial: every child claims at the same wall-clock moment; the losers then try to begin a session; the winner runs one. */
-async function trial(children: readonly JsonChild[], client: string, cartridgeId: number, tally: Tally): Promise<void> {
-  const atMs = Date.now() + 30;
-  const replies = await Promise.all(children.map((child) => child.request({ op: 'claim', client, atMs })));
-  const count = (reply: Reply) => {
-    if (reply.ok === true) return;
-    if (reply.code === 'INTERNAL' || reply.code === undefined) tally.internal.push(String(reply.message));
-    else tally.refused[reply.code] = (tally.refused[reply.code] ?? 0) + 1;
-  };
-  replies.forEach(count);
-  const winners = children.filter((_, index) => replies[index]?.ok === true);
-  tally.won += winners.length;
-  const losers = children.filter((_, index) => replies[index]?.ok !== true);
-  const begins = await Promise.all(losers.map((child) => child.request({ op: 'begin', client })));
-  for (const reply of begins) {
-    if (reply.ok === true) tally.internal.push(`a loser began session ${String(reply.sessionId)}`);
-    else if (reply.code !== 'CLIENT_IN_SESSION')
-      tally.internal.push(`a loser's begin: ${reply.code}: ${reply.message}`);
-  }
-  for (const winner of winners) {
-    const session = await winner.request({ op: 'session', client, cartridgeId });
-    if (session.opened !== 6 || session.refusedAt !== 'PASS_LIMIT_REACHED')
-      tally.internal.push(`session: ${JSON.stringify(session)}`);
-  }
-}
 
 describeWithPrograms(['postgres'], 'S19 S5: stations on one PostgreSQL', () => {
   let cluster: PgCluster;
@@ -72,10 +40,11 @@ describeWithPrograms(['postgres'], 'S19 S5: stations on one PostgreSQL', () => {
     `%i stations claiming one client at the same moment, ${TRIALS} trials: one wins, the rest CLIENT_IN_SESSION, 6 passes at most`,
     async (stations) => {
       const children = await stationsOf(stations);
-      const tally: Tally = { won: 0, refused: {}, internal: [] };
+      const tally: ClaimTally = { won: 0, refused: {}, internal: [] };
       const client = `client-${stations}`;
       const startedMs = performance.now();
-      for (let index = 0; index < TRIALS; index++) await trial(children, client, stations * 1000 + index + 1, tally);
+      for (let index = 0; index < TRIALS; index++)
+        await claimTrial(children, client, stations * 1000 + index + 1, tally);
       const elapsedMs = performance.now() - startedMs;
       const store = openRecords(url, { access: 'read' });
       const sessions = store.history(client);

@@ -60,3 +60,41 @@ export class JsonChild {
     await this.exited;
   }
 }
+
+/** What a run of claim trials saw. */
+export interface ClaimTally {
+  won: number;
+  refused: Record<string, number>;
+  internal: string[];
+}
+
+/** One trial: every child claims at the same wall-clock moment; the losers then try to begin a session; the winner runs one. */
+export async function claimTrial(
+  children: readonly JsonChild[],
+  client: string,
+  cartridgeId: number,
+  tally: ClaimTally,
+): Promise<void> {
+  const atMs = Date.now() + 30;
+  const replies = await Promise.all(children.map((child) => child.request({ op: 'claim', client, atMs })));
+  const count = (reply: Reply) => {
+    if (reply.ok === true) return;
+    if (reply.code === 'INTERNAL' || reply.code === undefined) tally.internal.push(String(reply.message));
+    else tally.refused[reply.code] = (tally.refused[reply.code] ?? 0) + 1;
+  };
+  replies.forEach(count);
+  const winners = children.filter((_, index) => replies[index]?.ok === true);
+  tally.won += winners.length;
+  const losers = children.filter((_, index) => replies[index]?.ok !== true);
+  const begins = await Promise.all(losers.map((child) => child.request({ op: 'begin', client })));
+  for (const reply of begins) {
+    if (reply.ok === true) tally.internal.push(`a loser began session ${String(reply.sessionId)}`);
+    else if (reply.code !== 'CLIENT_IN_SESSION')
+      tally.internal.push(`a loser's begin: ${reply.code}: ${reply.message}`);
+  }
+  for (const winner of winners) {
+    const session = await winner.request({ op: 'session', client, cartridgeId });
+    if (session.opened !== 6 || session.refusedAt !== 'PASS_LIMIT_REACHED')
+      tally.internal.push(`session: ${JSON.stringify(session)}`);
+  }
+}

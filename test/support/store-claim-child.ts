@@ -1,9 +1,10 @@
 // Child process of the claim and station tests: opens one store and runs the parent's JSON commands (claim at a set moment, session, release, treat as a station).
 import { createInterface } from 'node:readline';
-import { checkSessionAllowed, DEFAULT_TREATMENT_CONFIG, parsePlan, type Plan } from '../../src/policy/index.js';
+import { parsePlan, type Plan } from '../../src/policy/index.js';
 import { StoreError } from '../../src/store/errors.js';
 import { openRecords } from '../../src/store/open-records.js';
 import { StoreSessionRecords } from '../../src/wiring/store-records.js';
+import { stationAdmission } from './station-rules.js';
 
 const PASS_LIMIT = 6;
 const parsed = parsePlan({ mode: 'home', areas: [{ area: 'neck', depthMm: 0.2, passes: PASS_LIMIT }] });
@@ -94,20 +95,7 @@ async function treat(client: string, cartridgeId: number): Promise<object> {
   if (!outcome.ok) return { treated: false, refusals: [outcome.reason], waits };
   const { sessionId } = outcome.claim;
   const facts = records.admissionFacts(sessionId, cartridgeId);
-  const decision = checkSessionAllowed({
-    mode: 'home',
-    nowMs: facts.nowMs,
-    client: facts.client ?? { birthYear: Number.NaN, screening: null },
-    areas: ['neck'],
-    lastSessionByArea: facts.lastSessionByArea,
-    patchTest: facts.patchTest,
-    isPatchTestSession: false,
-    cartridgeId,
-    cartridgeSeenBefore: facts.cartridgeSeenBefore,
-    batteryPercent: 100,
-    plannedDurationS: 60,
-    config: DEFAULT_TREATMENT_CONFIG,
-  });
+  const decision = stationAdmission(facts, ['neck'], cartridgeId);
   if (!decision.allowed) {
     store.endSession(sessionId, 'refused');
     store.releaseClient(client);
