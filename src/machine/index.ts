@@ -5,6 +5,7 @@ export { createInitialContext, type AreaProgress, type ControllerContext, type P
 export { MEASURED_DEPTH_TOLERANCE_UM } from './logic.js';
 export { machineToMermaid } from './diagram.js';
 export { TIMER_EVENTS } from './events.js';
+export { TELEMETRY_FOLD_TAGS, isInertTelemetry } from './telemetry-fold.js';
 export type {
   AdmissionFacts,
   AreaOrder,

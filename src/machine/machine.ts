@@ -2,6 +2,7 @@
 import { and } from 'xstate';
 import { PolicyReason } from '../policy/index.js';
 import { createInitialContext } from './context.js';
+import { TELEMETRY_FOLD_TAGS } from './telemetry-fold.js';
 import { controllerSetup } from './setup.js';
 import {
   abortFor,
@@ -232,7 +233,7 @@ export const controllerMachine = controllerSetup.createMachine({
                     ],
                   },
                 },
-                awaitingOperator: {},
+                awaitingOperator: { tags: [TELEMETRY_FOLD_TAGS.inContactIdle, TELEMETRY_FOLD_TAGS.outOfContactIdle] },
               },
             },
             arming: {
@@ -310,6 +311,7 @@ export const controllerMachine = controllerSetup.createMachine({
             },
             armed: {
               id: 'armed',
+              tags: [TELEMETRY_FOLD_TAGS.outOfContactDriving],
               on: {
                 CONTACT_ON: [
                   {
@@ -372,6 +374,7 @@ export const controllerMachine = controllerSetup.createMachine({
               },
               states: {
                 passInProgress: {
+                  tags: [TELEMETRY_FOLD_TAGS.inContactDriving],
                   on: {
                     CONTACT_OFF: [
                       {
@@ -446,6 +449,7 @@ export const controllerMachine = controllerSetup.createMachine({
                   },
                 },
                 liftOff: {
+                  tags: [TELEMETRY_FOLD_TAGS.outOfContactDriving],
                   on: {
                     CONTACT_ON: [
                       {

@@ -109,7 +109,7 @@ function snapshotAfter(input: ControllerInput, events: readonly ControllerEvent[
 
 describe('model-based replay', () => {
   it.each(MODELS)(
-    'S1 S5 S6 S9 S13: every edge of the %s graph keeps the invariants, and every shortest path on a real actor',
+    'S1 S5 S6 S9 S13: every edge of the %s graph keeps the invariants, and every shortest path on a real actor; every inert sample is taken without a decision (0009)',
     (name, input, options) => {
       const swept = sweptMachine(input, coverage);
       const paths = getShortestPaths(swept.logic, {
@@ -126,10 +126,11 @@ describe('model-based replay', () => {
       });
       const steps = replayed.reduce((sum, path) => sum + path.steps.length - 1, 0);
       console.log(
-        `${name}: ${paths.length} abstract states, ${swept.edges()} edges swept; ` +
+        `${name}: ${paths.length} abstract states, ${swept.edges()} edges swept, ${swept.folds()} inert samples probed; ` +
           `shortest paths replayed as ${replayed.length} maximal ones (${steps} steps)`,
       );
       expect(paths.length).toBeGreaterThan(150);
+      expect(swept.folds()).toBeGreaterThan(1000);
     },
   );
 

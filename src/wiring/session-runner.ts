@@ -10,7 +10,9 @@ import {
   type ControllerInput,
   type OperatorEvent,
   type SessionEndedParams,
+  type TelemetryEvent,
   type TimerName,
+  isInertTelemetry,
 } from '../machine/index.js';
 import { PolicyReason } from '../policy/index.js';
 import type { Payload } from '../protocol/index.js';
@@ -55,6 +57,9 @@ export class SessionRunner {
   private readonly queue: ControllerEvent[] = [];
   private dispatching = false;
   private eventId = 0;
+  /** The latest inert telemetry sample not yet taken by the machine, with its event id (decision 0009). */
+  private folded: { readonly event: TelemetryEvent; readonly eventId: number } | null = null;
+  private foldedCount = 0;
   private effects: ControllerEffect[] = [];
   private writes: Promise<void> = Promise.resolve();
   private endedWith: SessionEndedParams | null = null;
@@ -117,17 +122,24 @@ export class SessionRunner {
     return () => this.eventListeners.delete(listener);
   }
 
+  /** The machine's snapshot, with every telemetry sample so far taken (a folded one is taken first). */
   get snapshot(): ControllerSnapshot {
+    this.takeFolded();
     return this.actor.getSnapshot();
   }
 
   get context(): ControllerContext {
-    return this.actor.getSnapshot().context;
+    return this.snapshot.context;
   }
 
   /** INFO as the pen last sent it, or null before the handshake. */
   get penInfo(): Payload<'INFO'> | null {
     return this.pen.info;
+  }
+
+  /** Telemetry samples folded so far: taken as inert, each replaced by the next (decision 0009). */
+  get foldedSamples(): number {
+    return this.foldedCount;
   }
 
   get hasEnded(): boolean {
@@ -142,6 +154,7 @@ export class SessionRunner {
 
   /** Stops timers and the link; the machine keeps its final snapshot. Waits for pending record writes. */
   async shutdown(): Promise<void> {
+    this.takeFolded();
     this.cancelAllTimers();
     this.pen.close();
     this.actor.stop();
@@ -155,15 +168,59 @@ export class SessionRunner {
     if (this.dispatching) return;
     this.dispatching = true;
     try {
-      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) this.dispatch(next);
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) this.take(next);
     } finally {
       this.dispatching = false;
     }
   }
 
-  private dispatch(event: ControllerEvent): void {
+  /**
+   * A telemetry sample the machine would take without a decision (isInertTelemetry, the machine's
+   * own test) waits as the folded one, replacing any before it; any other event has the folded
+   * sample taken first, so the machine decides every event on the context it would have had from
+   * every sample (decision 0009).
+   */
+  private take(event: ControllerEvent): void {
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.status !== 'active') return;
+    if (event.type === 'TELEMETRY' && this.isInert(snapshot, event)) {
+      this.folded = { event, eventId: ++this.eventId };
+      this.foldedCount += 1;
+      this.notifyListeners(event);
+      return;
+    }
+    this.takeFolded();
+    this.dispatch(event, ++this.eventId, true);
+  }
+
+  /** The machine's fold test; when it throws, the machine takes the sample (and its fail-safe acts on a throw there). */
+  private isInert(snapshot: ControllerSnapshot, event: TelemetryEvent): boolean {
+    try {
+      return isInertTelemetry(snapshot, event, this.folded?.event ?? null);
+    } catch {
+      return false;
+    }
+  }
+
+  /** The folded sample, if any, to the machine (its observers saw it when it came). */
+  private takeFolded(): void {
+    const folded = this.folded;
+    if (folded === null) return;
+    this.folded = null;
+    this.dispatch(folded.event, folded.eventId, false);
+  }
+
+  private notifyListeners(event: ControllerEvent): void {
+    if (this.eventListeners.size === 0) return;
+    try {
+      for (const listener of this.eventListeners) listener(event);
+    } catch (error) {
+      this.failSafe(error);
+    }
+  }
+
+  private dispatch(event: ControllerEvent, eventId: number, notify: boolean): void {
     if (this.actor.getSnapshot().status !== 'active') return;
-    const eventId = ++this.eventId;
     this.effects = [];
     this.actor.send(event);
     const effects = this.effects;
@@ -174,7 +231,7 @@ export class SessionRunner {
         this.enqueueBatch(event, eventId, effects);
       }
       // NOTE: observers see the event after the machine reacted and its STOP is on the wire: never ahead of a decision.
-      if (this.eventListeners.size > 0) for (const listener of this.eventListeners) listener(event);
+      if (notify && this.eventListeners.size > 0) for (const listener of this.eventListeners) listener(event);
     } catch (error) {
       this.failSafe(error);
     }
@@ -199,7 +256,7 @@ export class SessionRunner {
 
   /** The event's rows, then the requests it made: answered only once the rows are durable. */
   private enqueueBatch(event: ControllerEvent, eventId: number, effects: readonly ControllerEffect[]): void {
-    const context = this.context;
+    const context = this.actor.getSnapshot().context;
     const batch: RecordBatch = {
       sessionId: context.record.sessionId,
       cause: { eventId, type: event.type, detail: event },
@@ -249,7 +306,7 @@ export class SessionRunner {
   }
 
   private summary(): SessionSummary {
-    return summarize(this.context, this.pen.info, this.endedWith);
+    return summarize(this.actor.getSnapshot().context, this.pen.info, this.endedWith);
   }
 
   private finish(): void {
@@ -294,7 +351,7 @@ export class SessionRunner {
     const detail = error instanceof Error ? error.message : String(error);
     this.endedWith ??= { outcome: 'fault', reason: PolicyReason.CONTROLLER_ERROR };
     const batch: RecordBatch = {
-      sessionId: this.context.record.sessionId,
+      sessionId: this.actor.getSnapshot().context.record.sessionId,
       cause: { eventId: ++this.eventId, type: 'CONTROLLER_ERROR', detail },
       effects: [
         { type: 'recordFault', code: 0, reason: PolicyReason.CONTROLLER_ERROR, detail },

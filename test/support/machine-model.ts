@@ -12,6 +12,7 @@ import {
   type ResumedSession,
   type TelemetryEvent,
 } from '../../src/machine/index.js';
+import { checkInertReaction, inertProbes } from './fold-check.js';
 import { FACTS_NOW_MS, clearFacts, proInfo, sampleInfo } from './machine-harness.js';
 
 export type ControllerSnapshot = SnapshotFrom<typeof controllerMachine>;
@@ -560,11 +561,15 @@ function noteMicrostep(inspection: MicrostepInspection, states: Set<string>, tra
 export function sweptMachine(input: ControllerInput, coverage: Coverage) {
   const violations: string[] = [];
   let edges = 0;
+  let folds = 0;
+  let probing = false;
   let effects: ControllerEffect[] = [];
   const empty = createEmptyActor();
   const system = Object.create(empty.system, {
     _sendInspectionEvent: {
-      value: (inspection: MicrostepInspection) => noteMicrostep(inspection, coverage.states, coverage.swept),
+      // NOTE: fold probes are not edges of the graph: their transitions are not coverage.
+      value: (inspection: MicrostepInspection) =>
+        probing ? undefined : noteMicrostep(inspection, coverage.states, coverage.swept),
     },
   });
   const scope = {
@@ -588,9 +593,17 @@ export function sweptMachine(input: ControllerInput, coverage: Coverage) {
     const found = [...checkInvariants(input, previous, next, event), ...checkEffects(input, previous, next, effects)];
     for (const violation of found)
       violations.push(`${violation} on ${event.type} in ${JSON.stringify(previous.value)}`);
+    for (const probe of inertProbes(previous, event)) {
+      effects = [];
+      probing = true;
+      const probed = controllerMachine.transition(previous, probe, scope);
+      probing = false;
+      folds += 1;
+      violations.push(...checkInertReaction(previous, probe, probed, effects));
+    }
     return next;
   };
-  return { logic, violations, edges: () => edges };
+  return { logic, violations, edges: () => edges, folds: () => folds };
 }
 
 /** A path of xstate/graph: its first step is `xstate.init`, each step holds the state after its event. */
