@@ -109,7 +109,7 @@ function snapshotAfter(input: ControllerInput, events: readonly ControllerEvent[
 
 describe('model-based replay', () => {
   it.each(MODELS)(
-    'S1 S5 S6 S9 S13: every edge of the %s graph keeps the invariants, and every shortest path on a real actor; every inert sample is taken without a decision (0009)',
+    'S1 S5 S6 S9 S13: every edge of the %s graph keeps the invariants, and every shortest path on a real actor; every inert sample is taken without a decision (0012)',
     (name, input, options) => {
       const swept = sweptMachine(input, coverage);
       const paths = getShortestPaths(swept.logic, {

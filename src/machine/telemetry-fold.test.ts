@@ -33,7 +33,7 @@ function sample(atMs: number, strokes: number, fields: Partial<TelemetryEvent> =
 const inert = (h: Harness, event: TelemetryEvent, folded: TelemetryEvent | null = null): boolean =>
   isInertTelemetry(h.actor.getSnapshot(), event, folded);
 
-describe('inert telemetry (decision 0009)', () => {
+describe('inert telemetry (decision 0012)', () => {
   it('S13: a sample of the pass in progress that only moves pen time and strokes is inert; a fault, a deep or a faulted sample never is', () => {
     const h = treating();
     expect(h.state()).toEqual({ connected: { session: { treating: 'passInProgress' } } });

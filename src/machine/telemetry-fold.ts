@@ -1,4 +1,4 @@
-// Inert telemetry: a sample the machine would take without a decision, which the runner may fold into the next event (decision 0009).
+// Inert telemetry: a sample the machine would take without a decision, which the runner may fold into the next event (decision 0012).
 import { TelemetryFlag } from '../protocol/index.js';
 import { currentProgress, type ControllerContext } from './context.js';
 import type { TelemetryEvent } from './events.js';
@@ -35,7 +35,7 @@ export interface FoldView {
  * budget reached with the contact in progress, (driving) no depth deeper than the area's deepest,
  * and pen time that does not go back (behind `folded`, the sample folded before it, if any). Such
  * samples only move the machine's last pen time and stroke count, so taking the latest of a run
- * of them gives the machine the same context as taking each (decision 0009; the model sweep checks it).
+ * of them gives the machine the same context as taking each (decision 0012; the model sweep checks it).
  */
 export function isInertTelemetry(snapshot: FoldView, event: TelemetryEvent, folded: TelemetryEvent | null): boolean {
   const tickMs = event.deviceTickMs;

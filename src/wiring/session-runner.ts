@@ -57,7 +57,7 @@ export class SessionRunner {
   private readonly queue: ControllerEvent[] = [];
   private dispatching = false;
   private eventId = 0;
-  /** The latest inert telemetry sample not yet taken by the machine, with its event id (decision 0009). */
+  /** The latest inert telemetry sample not yet taken by the machine, with its event id (decision 0012). */
   private folded: { readonly event: TelemetryEvent; readonly eventId: number } | null = null;
   private foldedCount = 0;
   private effects: ControllerEffect[] = [];
@@ -137,7 +137,7 @@ export class SessionRunner {
     return this.pen.info;
   }
 
-  /** Telemetry samples folded so far: taken as inert, each replaced by the next (decision 0009). */
+  /** Telemetry samples folded so far: taken as inert, each replaced by the next (decision 0012). */
   get foldedSamples(): number {
     return this.foldedCount;
   }
@@ -178,7 +178,7 @@ export class SessionRunner {
    * A telemetry sample the machine would take without a decision (isInertTelemetry, the machine's
    * own test) waits as the folded one, replacing any before it; any other event has the folded
    * sample taken first, so the machine decides every event on the context it would have had from
-   * every sample (decision 0009).
+   * every sample (decision 0012).
    */
   private take(event: ControllerEvent): void {
     const snapshot = this.actor.getSnapshot();

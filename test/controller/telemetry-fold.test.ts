@@ -1,4 +1,4 @@
-// Decision 0009 end to end: whole simulated sessions with inert telemetry folded write exactly what the machine fed every sample writes.
+// Decision 0012 end to end: whole simulated sessions with inert telemetry folded write exactly what the machine fed every sample writes.
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { PenSimulation } from '../../sim/index.js';
@@ -60,7 +60,7 @@ async function runBothWays(input: ControllerInput, seed: number, prepare?: (simu
 
 const PRO_INPUT = inputOf(PRO_ACNE_SCARS, { credential: presentedCredential() });
 
-describe('inert telemetry folded by the runner (decision 0009)', () => {
+describe('inert telemetry folded by the runner (decision 0012)', () => {
   it.each([
     ['home full face', inputOf(HOME_FULL_FACE), 11, undefined],
     ['pro acne scars', PRO_INPUT, 12, undefined],

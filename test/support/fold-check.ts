@@ -1,4 +1,4 @@
-// Model check of decision 0009: wherever the fold test calls a sample inert, the machine takes it with no decision, only its readings.
+// Model check of decision 0012: wherever the fold test calls a sample inert, the machine takes it with no decision, only its readings.
 import type { SnapshotFrom } from 'xstate';
 import {
   controllerMachine,
@@ -58,8 +58,8 @@ export function checkInertReaction(
   const violations: string[] = [];
   const where = `inert TELEMETRY in ${JSON.stringify(previous.value)}`;
   if (JSON.stringify(next.value) !== JSON.stringify(previous.value) || next.status !== previous.status)
-    violations.push(`0009: ${where} moved the machine to ${JSON.stringify(next.value)}`);
-  if (effects.length > 0) violations.push(`0009: ${where} emitted ${effects.map((e) => e.type).join(', ')}`);
+    violations.push(`0012: ${where} moved the machine to ${JSON.stringify(next.value)}`);
+  if (effects.length > 0) violations.push(`0012: ${where} emitted ${effects.map((e) => e.type).join(', ')}`);
   const expected = {
     ...previous.context,
     penReadings: {
@@ -69,7 +69,7 @@ export function checkInertReaction(
     },
   };
   if (JSON.stringify(next.context) !== JSON.stringify(expected))
-    violations.push(`0009: ${where} changed the context beyond pen time and strokes`);
+    violations.push(`0012: ${where} changed the context beyond pen time and strokes`);
   return violations;
 }
 
