@@ -4,6 +4,7 @@ import { DEFAULT_TREATMENT_CONFIG, parsePlan } from '../src/policy/index.js';
 import { openRecords, StoreError } from '../src/store/index.js';
 import { StoreSessionRecords } from '../src/wiring/store-records.js';
 import { stationAdmission } from '../test/support/station-rules.js';
+import { SeededRandom } from '../sim/random.js';
 
 /** What the parent passes as argv[2] (JSON). */
 export interface StationOptions {
@@ -39,20 +40,10 @@ const parsed = parsePlan({ mode: 'home', areas: AREAS.map((area) => ({ area, dep
 if (!parsed.ok) throw new Error(`station plan invalid: ${JSON.stringify(parsed.errors)}`);
 const PLAN = parsed.plan;
 
-/** mulberry32: the station's own seeded choices (client, cartridge). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const options = JSON.parse(process.argv[2] ?? '{}') as StationOptions;
-const random = seededRandom(options.seed * 7919 + options.station);
+// The station's own seeded choices (client, cartridge).
+const seeded = new SeededRandom(options.seed * 7919 + options.station);
+const random = (): number => seeded.next();
 let virtualMs = 0;
 const nowMs = () => options.t0Ms + virtualMs;
 const store = openRecords(options.url, { nowMs, timeoutMs: 30_000 });

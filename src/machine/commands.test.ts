@@ -4,14 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createActor, type Actor } from 'xstate';
 import type { ControllerEffect, ControllerEvent, ControllerInput } from './index.js';
 import { controllerMachine } from './machine.js';
-import {
-  RunnerModel,
-  checkEffects,
-  checkInvariants,
-  isLatched,
-  modelEvents,
-  type ControllerSnapshot,
-} from '../../test/support/machine-model.js';
+import { isLatched, modelEvents, type ControllerSnapshot } from '../../test/support/machine-model.js';
+import { RunnerModel, checkEffects, checkInvariants } from '../../test/support/machine-oracle.js';
 import { homePlan, inputOf, proInput, proPlan } from '../../test/support/machine-harness.js';
 
 interface Model {

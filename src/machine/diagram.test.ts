@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestModel } from 'xstate/graph';
 import { controllerMachine } from './machine.js';
 import { machineToMermaid, withCurrentDiagram } from './diagram.js';
-import { machineInventory } from '../../test/support/machine-model.js';
+import { machineInventory } from '../../test/support/machine-sweep.js';
 
 describe('state diagram', () => {
   const doc = readFileSync(new URL('../../docs/state-machine.md', import.meta.url), 'utf8');

@@ -233,7 +233,7 @@ export const controllerMachine = controllerSetup.createMachine({
                     ],
                   },
                 },
-                awaitingOperator: { tags: [TELEMETRY_FOLD_TAGS.inContactIdle, TELEMETRY_FOLD_TAGS.outOfContactIdle] },
+                awaitingOperator: { tags: [TELEMETRY_FOLD_TAGS.inContact.idle, TELEMETRY_FOLD_TAGS.outOfContact.idle] },
               },
             },
             arming: {
@@ -311,7 +311,7 @@ export const controllerMachine = controllerSetup.createMachine({
             },
             armed: {
               id: 'armed',
-              tags: [TELEMETRY_FOLD_TAGS.outOfContactDriving],
+              tags: [TELEMETRY_FOLD_TAGS.outOfContact.driving],
               on: {
                 CONTACT_ON: [
                   {
@@ -374,7 +374,7 @@ export const controllerMachine = controllerSetup.createMachine({
               },
               states: {
                 passInProgress: {
-                  tags: [TELEMETRY_FOLD_TAGS.inContactDriving],
+                  tags: [TELEMETRY_FOLD_TAGS.inContact.driving],
                   on: {
                     CONTACT_OFF: [
                       {
@@ -449,7 +449,7 @@ export const controllerMachine = controllerSetup.createMachine({
                   },
                 },
                 liftOff: {
-                  tags: [TELEMETRY_FOLD_TAGS.outOfContactDriving],
+                  tags: [TELEMETRY_FOLD_TAGS.outOfContact.driving],
                   on: {
                     CONTACT_ON: [
                       {

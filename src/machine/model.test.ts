@@ -5,22 +5,24 @@ import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { ControllerEvent, ControllerEventType, ControllerInput, ResumedSession } from './events.js';
 import { controllerMachine } from './machine.js';
 import {
-  HOME_DEPTH_LIMIT_UM,
+  isInSession,
+  isLatched,
+  modelEvents,
+  serializeAbstract,
+  type ControllerSnapshot,
+  type ModelOptions,
+} from '../../test/support/machine-model.js';
+import { HOME_DEPTH_LIMIT_UM } from '../../test/support/machine-oracle.js';
+import {
   coverageReport,
   createCoverage,
   eventsOf,
   firstOfEachKind,
-  isInSession,
-  isLatched,
   maximalPaths,
-  modelEvents,
   replay,
-  serializeAbstract,
   sweptMachine,
-  type ControllerSnapshot,
   type GraphPath,
-  type ModelOptions,
-} from '../../test/support/machine-model.js';
+} from '../../test/support/machine-sweep.js';
 import {
   FACTS_NOW_MS,
   PRO_CREDENTIAL,

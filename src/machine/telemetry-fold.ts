@@ -11,15 +11,8 @@ import { exposureBreach, telemetryFault } from './logic.js';
  * decision in other states (a lost edge).
  */
 export const TELEMETRY_FOLD_TAGS = {
-  inContactDriving: 'telemetry.fold.inContact.driving',
-  inContactIdle: 'telemetry.fold.inContact.idle',
-  outOfContactDriving: 'telemetry.fold.outOfContact.driving',
-  outOfContactIdle: 'telemetry.fold.outOfContact.idle',
-} as const;
-
-const CONTACT_TAGS = {
-  inContact: { driving: TELEMETRY_FOLD_TAGS.inContactDriving, idle: TELEMETRY_FOLD_TAGS.inContactIdle },
-  outOfContact: { driving: TELEMETRY_FOLD_TAGS.outOfContactDriving, idle: TELEMETRY_FOLD_TAGS.outOfContactIdle },
+  inContact: { driving: 'telemetry.fold.inContact.driving', idle: 'telemetry.fold.inContact.idle' },
+  outOfContact: { driving: 'telemetry.fold.outOfContact.driving', idle: 'telemetry.fold.outOfContact.idle' },
 } as const;
 
 /** What the fold test reads of a machine snapshot. */
@@ -42,7 +35,7 @@ export function isInertTelemetry(snapshot: FoldView, event: TelemetryEvent, fold
   if (tickMs === undefined) return false;
   const { context } = snapshot;
   const readings = context.penReadings;
-  if (tickMs < readings.lastPenTimeMs || (folded !== null && tickMs < (folded.deviceTickMs ?? Infinity))) return false;
+  if (tickMs < Math.max(readings.lastPenTimeMs, folded?.deviceTickMs ?? 0)) return false;
   const contact = (event.flags & TelemetryFlag.CONTACT) !== 0;
   if (contact !== readings.penContact || event.state !== readings.penState) return false;
   const driving = drivingSense(snapshot, contact);
@@ -54,7 +47,7 @@ export function isInertTelemetry(snapshot: FoldView, event: TelemetryEvent, fold
 
 /** The drive sense of the state's fold tag for this contact sense, or null when it has none. */
 function drivingSense(snapshot: FoldView, contact: boolean): boolean | null {
-  const tags = contact ? CONTACT_TAGS.inContact : CONTACT_TAGS.outOfContact;
+  const tags = contact ? TELEMETRY_FOLD_TAGS.inContact : TELEMETRY_FOLD_TAGS.outOfContact;
   if (snapshot.hasTag(tags.driving)) return true;
   return snapshot.hasTag(tags.idle) ? false : null;
 }

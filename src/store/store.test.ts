@@ -60,6 +60,20 @@ describeBackends('store', (backend) => {
     return passId;
   }
 
+  /** A completed patch test on the neck (cartridge 1), then a completed pro session with one forehead pass (cartridge 2). */
+  function patchTestThenProForehead(): void {
+    const patch = session({
+      isPatchTest: true,
+      cartridgeId: 1,
+      areas: [{ area: 'neck', depthUm: 200, strokeHz: 100, passLimit: 1 }],
+    });
+    runPass(patch, 'neck', 10);
+    store.endSession(patch, 'completed');
+    const pro = session({ mode: 'pro', cartridgeId: 2 });
+    runPass(pro, 'forehead', 10);
+    store.endSession(pro, 'completed');
+  }
+
   describe('clients', () => {
     it('keeps the birth year and the latest screening with its date', () => {
       clock.advance(DAY_MS);
@@ -219,16 +233,7 @@ describeBackends('store', (backend) => {
     });
 
     it('lastSessionByArea: treated areas only, per mode, patch tests and the excluded session left out', () => {
-      const patch = session({
-        isPatchTest: true,
-        cartridgeId: 1,
-        areas: [{ area: 'neck', depthUm: 200, strokeHz: 100, passLimit: 1 }],
-      });
-      runPass(patch, 'neck', 10);
-      store.endSession(patch, 'completed');
-      const pro = session({ mode: 'pro', cartridgeId: 2 });
-      runPass(pro, 'forehead', 10);
-      store.endSession(pro, 'completed');
+      patchTestThenProForehead();
       const proEndMs = clock.nowMs();
       clock.advance(10 * DAY_MS);
       const home = session({ cartridgeId: 3 });
@@ -247,16 +252,7 @@ describeBackends('store', (backend) => {
     });
 
     it('S19: store output feeds checkSessionAllowed: 10 days after a pro session the forehead is refused', () => {
-      const patch = session({
-        isPatchTest: true,
-        cartridgeId: 1,
-        areas: [{ area: 'neck', depthUm: 200, strokeHz: 100, passLimit: 1 }],
-      });
-      runPass(patch, 'neck', 10);
-      store.endSession(patch, 'completed');
-      const pro = session({ mode: 'pro', cartridgeId: 2 });
-      runPass(pro, 'forehead', 10);
-      store.endSession(pro, 'completed');
+      patchTestThenProForehead();
       clock.advance(10 * DAY_MS);
       const client = store.getClient('c-1');
       const decision = checkSessionAllowed({

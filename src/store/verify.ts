@@ -162,6 +162,23 @@ function recordRows(
     recorded.set(`${table}\u0000${key}`, { digest, auditId });
 }
 
+/** Checks that each anchor's audit row has the hash the anchor holds (ANCHOR_MISMATCH otherwise). */
+export function checkAnchors(
+  anchors: readonly ChainAnchor[],
+  walk: Walk,
+  report: (problem: ChainProblem) => void,
+): void {
+  for (const anchor of anchors) {
+    if (walk.hashesAt.get(anchor.auditId) !== anchor.hash) {
+      report({
+        kind: 'ANCHOR_MISMATCH',
+        auditId: anchor.auditId,
+        message: `audit row ${anchor.auditId} does not have the anchored hash ${anchor.hash}`,
+      });
+    }
+  }
+}
+
 /** Checks every covered row (`rowsOf` gives each as [key JSON, ...columns]) against the digest the walk recorded last. */
 export function checkRows(
   rowsOf: (table: CoveredTable) => Iterable<[string, ...unknown[]]>,
@@ -285,15 +302,7 @@ export function verifyChain(
       checkTail(db, walk, report);
       checkHead(options.head, options.headPath, walk, report);
     }
-    for (const anchor of anchors) {
-      if (walk.hashesAt.get(anchor.auditId) !== anchor.hash) {
-        report({
-          kind: 'ANCHOR_MISMATCH',
-          auditId: anchor.auditId,
-          message: `audit row ${anchor.auditId} does not have the anchored hash ${anchor.hash}`,
-        });
-      }
-    }
+    checkAnchors(anchors, walk, report);
     return {
       ok: problemCount === 0,
       schemaVersion: options.version,

@@ -2,9 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PenSimulation } from '../../sim/index.js';
 import type { ControllerEvent } from '../../src/machine/index.js';
-import type { SessionRunner } from '../../src/wiring/session-runner.js';
 import { MemoryRecords } from '../support/memory-records.js';
-import { afterEachPenStep, plan, simulate } from '../support/session-fixtures.js';
+import { afterEachPenStep, midPassOperator, plan, simulate } from '../support/session-fixtures.js';
 
 const CHEEKS = plan({ mode: 'home', areas: [{ area: 'cheeks', depthMm: 0.25, passes: 4 }] });
 
@@ -59,34 +58,20 @@ describe('controller fail-safe', () => {
     const result = await simulate(CHEEKS, {
       seed: 42,
       prepare: (simulation) => (watch = motorWatch(simulation)),
-      operator: {
-        kind: 'interactive',
-        attach: (runner: SessionRunner, simulation: PenSimulation) => {
-          let thrown = false;
-          runner.onSnapshot((snapshot) => {
-            if (snapshot.matches({ connected: { session: { selectingArea: 'awaitingOperator' } } }))
-              queueMicrotask(() => runner.operator({ type: 'SELECT_AREA', area: 'cheeks' }));
-            if (snapshot.matches({ connected: { session: 'armed' } })) simulation.pen.hardware.skin.setContact(true);
-            if (!thrown && snapshot.matches({ connected: { session: 'treating' } })) {
-              thrown = true;
-              setTimeout(() => {
-                motorAtFailureHz = watch!.mark();
-                // A reading whose every field throws: the machine's guards fail while the drive runs.
-                const hostile = new Proxy(
-                  { type: 'TELEMETRY' },
-                  {
-                    get: (target, property) => {
-                      if (property === 'type') return target.type;
-                      throw new Error('sensor decoder bug');
-                    },
-                  },
-                ) as unknown as ControllerEvent;
-                runner.send(hostile);
-              }, 0);
-            }
-          });
-        },
-      },
+      operator: midPassOperator('cheeks', (runner) => {
+        motorAtFailureHz = watch!.mark();
+        // A reading whose every field throws: the machine's guards fail while the drive runs.
+        const hostile = new Proxy(
+          { type: 'TELEMETRY' },
+          {
+            get: (target, property) => {
+              if (property === 'type') return target.type;
+              throw new Error('sensor decoder bug');
+            },
+          },
+        ) as unknown as ControllerEvent;
+        runner.send(hostile);
+      }),
     });
     expect(motorAtFailureHz).toBeGreaterThan(0);
     expect(result.summary).toMatchObject({ outcome: 'fault', outcomeReason: 'CONTROLLER_ERROR' });

@@ -4,12 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { PenSimulation } from '../../sim/index.js';
 import { clearScreening } from '../../src/policy/index.js';
 import { openStore, type AuditEntry, type Store } from '../../src/store/index.js';
-import type { SessionRunner } from '../../src/wiring/session-runner.js';
 import type { SimulatedOperator } from '../../src/wiring/sim-session.js';
 import { StoreSessionRecords } from '../../src/wiring/store-records.js';
 import { formatSummary, type SessionSummary } from '../../src/wiring/summary.js';
 import { tempDir } from '../support/cli.js';
-import { afterEachPenStep, plan, simulate } from '../support/session-fixtures.js';
+import { afterEachPenStep, midPassOperator, plan, simulate } from '../support/session-fixtures.js';
 
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 const DAY_MS = 24 * 3600 * 1000;
@@ -30,21 +29,7 @@ function freshStore(): Store {
 
 /** An operator that touches the skin once the drive runs, then sends `input` during the pass. */
 function interrupting(input: 'STOP' | 'ESTOP'): SimulatedOperator {
-  return {
-    kind: 'interactive',
-    attach: (runner: SessionRunner, simulation: PenSimulation) => {
-      let sent = false;
-      runner.onSnapshot((snapshot) => {
-        if (snapshot.matches({ connected: { session: { selectingArea: 'awaitingOperator' } } }))
-          queueMicrotask(() => runner.operator({ type: 'SELECT_AREA', area: 'forehead' }));
-        if (snapshot.matches({ connected: { session: 'armed' } })) simulation.pen.hardware.skin.setContact(true);
-        if (!sent && snapshot.matches({ connected: { session: 'treating' } })) {
-          sent = true;
-          setTimeout(() => runner.operator({ type: input }), 0);
-        }
-      });
-    },
-  };
+  return midPassOperator('forehead', (runner) => runner.operator({ type: input }));
 }
 
 async function runWith(options: {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../sim/random.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli, screening, tempDir, writeJson } from '../support/cli.js';
 
@@ -11,18 +12,6 @@ const SEED = Number(process.env.MNPEN_CRASH_SESSION_SEED ?? 20261121);
 const DAY_MS = 24 * 3600 * 1000;
 const T0 = Date.parse('2026-05-04T09:00:00Z');
 const PASS_LIMIT = 3;
-
-/** mulberry32: the harness's own seeded choice of kill points. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Acknowledged {
   readonly area: string;
@@ -83,7 +72,9 @@ function runAndKill(
 
 describe('crash harness', () => {
   it(`S5 S16: ${TRIALS} SIGKILLs mid-session lose no acknowledged pass, accept no corrupt row, and the limit holds on resume`, async () => {
-    const next = random(SEED);
+    // The harness's own seeded choice of kill points.
+    const seeded = new SeededRandom(SEED);
+    const next = (): number => seeded.next();
     const dir = tempDir('mnpen-crash-');
     const db = join(dir, 'mnpen.db');
     const plan = writeJson(dir, 'plan.json', {

@@ -5,11 +5,9 @@ import { clearScreening } from '../../src/policy/index.js';
 import { decodeFrame, MAX_FRAME_BYTES, SlipStreamDecoder } from '../../src/protocol/index.js';
 import { openRecords, StoreError, type Store } from '../../src/store/index.js';
 import type { RecordBatch, SessionRecords } from '../../src/wiring/records.js';
-import type { SessionRunner } from '../../src/wiring/session-runner.js';
-import type { SimulatedOperator } from '../../src/wiring/sim-session.js';
 import { StoreSessionRecords } from '../../src/wiring/store-records.js';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.js';
-import { afterEachPenStep, plan, simulate } from '../support/session-fixtures.js';
+import { afterEachPenStep, midPassOperator, plan, simulate } from '../support/session-fixtures.js';
 import { describeWithPrograms } from '../support/system-programs.js';
 
 const T0 = Date.parse('2026-06-01T10:00:00Z');
@@ -222,27 +220,13 @@ describeWithPrograms(['postgres'], 'PostgreSQL stopped mid-session', () => {
       });
       let stopAtVirtualMs = Number.NaN;
       let safeAtVirtualMs = Number.NaN;
-      const operator: SimulatedOperator = {
-        kind: 'interactive',
-        attach: (runner: SessionRunner, simulation: PenSimulation) => {
-          let sent = false;
-          runner.onSnapshot((snapshot) => {
-            if (snapshot.matches({ connected: { session: { selectingArea: 'awaitingOperator' } } }))
-              queueMicrotask(() => runner.operator({ type: 'SELECT_AREA', area: 'forehead' }));
-            if (snapshot.matches({ connected: { session: 'armed' } })) simulation.pen.hardware.skin.setContact(true);
-            if (!sent && snapshot.matches({ connected: { session: 'treating' } })) {
-              sent = true;
-              setTimeout(() => {
-                if (fault === 'stopped') cluster.stopServer('immediate');
-                else thaw = cluster.freeze();
-                records.steps.push({ what: 'serverStopped', atMs: performance.now() });
-                stopAtVirtualMs = simulation.clock.nowMs();
-                runner.operator({ type: 'STOP' });
-              }, 0);
-            }
-          });
-        },
-      };
+      const operator = midPassOperator('forehead', (runner, simulation) => {
+        if (fault === 'stopped') cluster.stopServer('immediate');
+        else thaw = cluster.freeze();
+        records.steps.push({ what: 'serverStopped', atMs: performance.now() });
+        stopAtVirtualMs = simulation.clock.nowMs();
+        runner.operator({ type: 'STOP' });
+      });
       const { summary } = await simulate(PLAN, {
         seed: 73,
         records,

@@ -1,7 +1,5 @@
 // Model check of decision 0012: wherever the fold test calls a sample inert, the machine takes it with no decision, only its readings.
-import type { SnapshotFrom } from 'xstate';
 import {
-  controllerMachine,
   isInertTelemetry,
   type ControllerEffect,
   type ControllerEvent,
@@ -9,8 +7,7 @@ import {
 } from '../../src/machine/index.js';
 import { PRO_MAX_DEPTH_UM } from '../../src/limits/index.js';
 import { Fault, PenState, TelemetryFlag } from '../../src/protocol/index.js';
-
-type ControllerSnapshot = SnapshotFrom<typeof controllerMachine>;
+import type { ControllerSnapshot } from './machine-model.js';
 
 /**
  * Samples to probe in a state: the readings as they are, run on by 20 ms and 2 strokes; the same

@@ -1,9 +1,10 @@
 // Plans, simulated sessions and observers shared by the controller end-to-end tests.
 import { PenSimulation, type PenSimulationOptions } from '../../sim/index.js';
-import { parsePlan, type Plan } from '../../src/policy/index.js';
+import { parsePlan, type AreaId, type Plan } from '../../src/policy/index.js';
 import { Sku } from '../../src/protocol/index.js';
 import type { ControllerInput } from '../../src/machine/index.js';
 import type { SessionRecords } from '../../src/wiring/records.js';
+import type { SessionRunner } from '../../src/wiring/session-runner.js';
 import {
   runSimulatedSession,
   type SimulatedOperator,
@@ -106,5 +107,31 @@ export function afterEachPenStep(simulation: PenSimulation, check: () => void): 
   simulation.pen.step = () => {
     step();
     check();
+  };
+}
+
+/**
+ * An interactive operator that selects `area` when the machine waits for one, touches the skin once
+ * the drive is armed, and calls `duringPass` once, in a timer turn of its own, after the pass
+ * started (to send an input, inject a failure, stop a server mid-pass).
+ */
+export function midPassOperator(
+  area: AreaId,
+  duringPass: (runner: SessionRunner, simulation: PenSimulation) => void,
+): SimulatedOperator {
+  return {
+    kind: 'interactive',
+    attach: (runner, simulation) => {
+      let done = false;
+      runner.onSnapshot((snapshot) => {
+        if (snapshot.matches({ connected: { session: { selectingArea: 'awaitingOperator' } } }))
+          queueMicrotask(() => runner.operator({ type: 'SELECT_AREA', area }));
+        if (snapshot.matches({ connected: { session: 'armed' } })) simulation.pen.hardware.skin.setContact(true);
+        if (!done && snapshot.matches({ connected: { session: 'treating' } })) {
+          done = true;
+          setTimeout(() => duringPass(runner, simulation), 0);
+        }
+      });
+    },
   };
 }

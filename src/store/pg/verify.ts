@@ -1,7 +1,7 @@
 // The schema check and the chain walk on PostgreSQL (S16): the same walk as SQLite's, the head read from the server.
 import type { CoveredTable } from '../chain.js';
 import type { ChainAnchor, ChainProblem, VerifyReport } from '../verify.js';
-import { checkRows, problemList, Walk, type AuditRow } from '../verify.js';
+import { checkAnchors, checkRows, problemList, Walk, type AuditRow } from '../verify.js';
 import type { PgConnection } from './connection.js';
 import { PG_COVERED, PG_EXPECTED, PG_LATEST_SCHEMA_VERSION } from './schema.js';
 
@@ -122,15 +122,7 @@ export function verifyPg(connection: PgConnection, anchors: readonly ChainAnchor
       coveredRows = checkRows((table) => rowsOf(connection, table), pgCoveredTables(connection), walk, report);
       checkServerHead(head, walk, report);
     }
-    for (const anchor of anchors) {
-      if (walk.hashesAt.get(anchor.auditId) !== anchor.hash) {
-        report({
-          kind: 'ANCHOR_MISMATCH',
-          auditId: anchor.auditId,
-          message: `audit row ${anchor.auditId} does not have the anchored hash ${anchor.hash}`,
-        });
-      }
-    }
+    checkAnchors(anchors, walk, report);
     return {
       ok: count() === 0,
       schemaVersion: PG_LATEST_SCHEMA_VERSION,
